@@ -1,0 +1,37 @@
+package io.natsbank.node;
+
+import io.natsbank.protocol.Account;
+import io.natsbank.protocol.ConsumerPosting;
+import io.natsbank.protocol.Entry;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The consumer's durable state: decisions, payee accounts and their entries. */
+public interface ConsumerStore {
+
+  <T> T inTransaction(TransactionWork<Tx, T> work);
+
+  Optional<ConsumerPosting> find(UUID id);
+
+  interface Tx {
+    /** Serialises transactions that may decide the same transfer ids, across instances, until commit. */
+    void lockTransferIds(Collection<UUID> ids);
+
+    Map<UUID, ConsumerPosting> findForUpdate(Collection<UUID> ids);
+
+    /** Reads the accounts among {@code ids}; unknown ids are absent from the map. */
+    Map<String, Account> findAccounts(Collection<String> ids);
+
+    /** Claims up to {@code limit} unconfirmed decisions due for a re-send, skipping locked ones. */
+    List<ConsumerPosting> claimDue(long nowMillis, int limit);
+
+    void insert(Collection<ConsumerPosting> postings);
+
+    void update(Collection<ConsumerPosting> postings);
+
+    void applyEntries(Collection<Entry> entries);
+  }
+}

@@ -1,0 +1,238 @@
+package io.natsbank.codec;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.natsbank.protocol.Currency;
+import io.natsbank.protocol.Money;
+import io.natsbank.protocol.Names;
+import io.natsbank.protocol.Refusal;
+import io.natsbank.protocol.Refusal.Code;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Strict reading of one JSON object: every field has the expected type, required fields are present,
+ * unknown fields and duplicate keys are refused, and every refusal names the field at fault.
+ */
+final class StrictJson {
+  /** The largest message accepted on any subject, in bytes. */
+  static final int MESSAGE_SIZE_MAX_BYTES = 4096;
+
+  /** The wire format version this code reads and writes. */
+  static final int VERSION = 1;
+
+  static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(8).maxStringLength(1024).build())
+      .build());
+
+  private final ObjectNode node;
+  private final Set<String> read = new HashSet<>();
+  private UUID transferId;
+
+  private StrictJson(ObjectNode node) {
+    this.node = node;
+  }
+
+  /** Parses bytes into a strict reader, checking size, syntax, object shape and version. */
+  static StrictJson parse(byte[] bytes) throws DecodeException {
+    if (bytes == null || bytes.length == 0) {
+      throw refuse(Code.MALFORMED, "empty message", null);
+    }
+    if (bytes.length > MESSAGE_SIZE_MAX_BYTES) {
+      throw refuse(Code.TOO_LARGE,
+          "message of " + bytes.length + " bytes is over the limit of " + MESSAGE_SIZE_MAX_BYTES, null);
+    }
+    JsonNode tree;
+    try (JsonParser parser = MAPPER.createParser(bytes)) {
+      tree = MAPPER.readTree(parser);
+      if (parser.nextToken() != null) {
+        throw refuse(Code.MALFORMED, "trailing content after the JSON object", null);
+      }
+    } catch (IOException e) {
+      throw refuse(Code.MALFORMED, "not valid JSON: " + firstLine(e.getMessage()), null);
+    }
+    if (!(tree instanceof ObjectNode object)) {
+      throw refuse(Code.MALFORMED, "message must be a JSON object", null);
+    }
+    StrictJson json = new StrictJson(object);
+    json.tryReadTransferId();
+    int version = json.integer("v");
+    if (version != VERSION) {
+      throw json.refuse(Code.UNSUPPORTED_VERSION, "version " + version + " is not supported, expected " + VERSION);
+    }
+    return json;
+  }
+
+  private void tryReadTransferId() {
+    JsonNode value = node.get("transferId");
+    if (value != null && value.isTextual()) {
+      try {
+        transferId = Names.transferId(value.textValue());
+      } catch (IllegalArgumentException ignored) {
+        // reported when the field is read
+      }
+    }
+  }
+
+  UUID transferIdOrNull() {
+    return transferId;
+  }
+
+  String text(String field) throws DecodeException {
+    read.add(field);
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      throw refuse(Code.MALFORMED, "field '" + field + "' is required");
+    }
+    if (!value.isTextual()) {
+      throw refuse(Code.MALFORMED, "field '" + field + "' must be a string, got " + value.getNodeType());
+    }
+    return value.textValue();
+  }
+
+  String optionalText(String field) throws DecodeException {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      read.add(field);
+      return null;
+    }
+    return text(field);
+  }
+
+  int integer(String field) throws DecodeException {
+    read.add(field);
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      throw refuse(Code.MALFORMED, "field '" + field + "' is required");
+    }
+    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+      throw refuse(Code.MALFORMED, "field '" + field + "' must be an integer, got " + value);
+    }
+    return value.intValue();
+  }
+
+  UUID transferId() throws DecodeException {
+    return parsed("transferId", Code.MALFORMED, Names::transferId);
+  }
+
+  String participant(String field) throws DecodeException {
+    String value = text(field);
+    try {
+      return Names.participant(field, value);
+    } catch (IllegalArgumentException e) {
+      throw refuse(Code.MALFORMED, e.getMessage());
+    }
+  }
+
+  String account(String field) throws DecodeException {
+    String value = text(field);
+    try {
+      return Names.account(field, value);
+    } catch (IllegalArgumentException e) {
+      throw refuse(Code.MALFORMED, e.getMessage());
+    }
+  }
+
+  /** Reads fields "amount" and "currency" as a positive amount. */
+  Money amount() throws DecodeException {
+    Currency currency = parsed("currency", Code.MALFORMED, Currency::parse);
+    String amount = text("amount");
+    try {
+      return Money.parsePositive(amount, currency);
+    } catch (IllegalArgumentException e) {
+      throw refuse(Code.INVALID_AMOUNT, e.getMessage());
+    }
+  }
+
+  <E extends Enum<E>> E enumeration(String field, Class<E> type) throws DecodeException {
+    String value = text(field);
+    for (E constant : type.getEnumConstants()) {
+      if (constant.name().equals(value)) {
+        return constant;
+      }
+    }
+    throw refuse(Code.MALFORMED, "field '" + field + "' must be one of "
+        + java.util.Arrays.toString(type.getEnumConstants()) + ", got '" + abbreviate(value) + "'");
+  }
+
+  <E extends Enum<E>> E optionalEnumeration(String field, Class<E> type) throws DecodeException {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      read.add(field);
+      return null;
+    }
+    return enumeration(field, type);
+  }
+
+  /** Refuses fields this reader did not ask for. Call after reading every expected field. */
+  void requireNoOtherFields() throws DecodeException {
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!read.contains(name)) {
+        throw refuse(Code.MALFORMED, "unknown field '" + abbreviate(name) + "'");
+      }
+    }
+  }
+
+  interface Parser<T> {
+    T parse(String text);
+  }
+
+  private <T> T parsed(String field, Code code, Parser<T> parser) throws DecodeException {
+    String value = text(field);
+    try {
+      return parser.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw refuse(code, e.getMessage());
+    }
+  }
+
+  DecodeException refuse(Code code, String message) {
+    return refuse(code, message, transferId);
+  }
+
+  /** Wraps a constructor's validation failure as a refusal of the whole message. */
+  DecodeException invalid(IllegalArgumentException e) {
+    return refuse(Code.MALFORMED, e.getMessage());
+  }
+
+  static DecodeException refuse(Code code, String message, UUID transferId) {
+    return new DecodeException(new Refusal(code, message), transferId);
+  }
+
+  static String abbreviate(String value) {
+    return value.length() > 40 ? value.substring(0, 40) + "..." : value;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int newline = message.indexOf('\n');
+    return abbreviate(newline < 0 ? message : message.substring(0, newline));
+  }
+
+  static ObjectNode newObject(String kind) {
+    ObjectNode object = MAPPER.createObjectNode();
+    object.put("v", VERSION);
+    object.put("kind", kind);
+    return object;
+  }
+
+  static byte[] bytes(ObjectNode object) {
+    try {
+      return MAPPER.writeValueAsBytes(object);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode a JSON tree", e);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package io.natsbank.transport;
+
+import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
+import io.nats.client.Consumer;
+import io.nats.client.Dispatcher;
+import io.nats.client.ErrorListener;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The core-NATS adapter: at-most-once publish, queue groups, request/reply; reconnects forever. */
+public final class NatsTransport implements Transport {
+  private static final Logger log = LoggerFactory.getLogger(NatsTransport.class);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
+  private final Connection connection;
+  private final NatsSettings settings;
+  private final LongAdder publishFailures = new LongAdder();
+  private final LongAdder reconnects = new LongAdder();
+
+  private NatsTransport(NatsSettings settings) throws IOException, InterruptedException {
+    this.settings = settings;
+    Options options = new Options.Builder()
+        .servers(settings.servers().toArray(String[]::new))
+        .connectionName(settings.connectionName())
+        .connectionTimeout(settings.connectTimeout())
+        .reconnectWait(settings.reconnectWait())
+        .maxReconnects(-1)
+        .reconnectBufferSize(settings.reconnectBufferBytes())
+        .connectionListener(this::onConnectionEvent)
+        .errorListener(new LoggingErrorListener())
+        .build();
+    this.connection = Nats.connectReconnectOnConnect(options);
+  }
+
+  /**
+   * Connects to NATS. When no server answers yet, the connection keeps trying in the background
+   * (a service may start before NATS does); {@link #isConnected} tells when it is up.
+   */
+  public static NatsTransport connect(NatsSettings settings) {
+    try {
+      return new NatsTransport(settings);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot connect to NATS at " + settings.servers() + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while connecting to NATS", e);
+    }
+  }
+
+  private void onConnectionEvent(Connection conn, ConnectionListener.Events event) {
+    if (event == ConnectionListener.Events.RECONNECTED) {
+      reconnects.increment();
+    }
+    log.info("nats {}: {} ({})", settings.connectionName(), event, conn.getConnectedUrl());
+  }
+
+  @Override
+  public void publish(String subject, Map<String, String> headers, byte[] body) {
+    try {
+      connection.publish(NatsMessage.builder().subject(subject).headers(toNats(headers)).data(body).build());
+    } catch (RuntimeException e) {
+      // disconnected with a full reconnect buffer, or closing: the message is lost, re-sends cover it
+      publishFailures.increment();
+      log.debug("publish to {} failed: {}", subject, e.getMessage());
+    }
+  }
+
+  @Override
+  public Subscription subscribe(String subject, String queueGroup, Handler handler) {
+    Dispatcher dispatcher = connection.createDispatcher(message -> handler.onDelivery(toDelivery(message)));
+    dispatcher.setPendingLimits(settings.pendingMessagesMax(), settings.pendingBytesMax());
+    if (queueGroup == null) {
+      dispatcher.subscribe(subject);
+    } else {
+      dispatcher.subscribe(subject, queueGroup);
+    }
+    return () -> {
+      try {
+        dispatcher.drain(DRAIN_TIMEOUT).get();
+      } catch (Exception e) {
+        connection.closeDispatcher(dispatcher);
+      }
+    };
+  }
+
+  @Override
+  public CompletableFuture<Delivery> request(
+      String subject, Map<String, String> headers, byte[] body, Duration timeout) {
+    try {
+      Message request = NatsMessage.builder().subject(subject).headers(toNats(headers)).data(body).build();
+      return connection.requestWithTimeout(request, timeout).thenApply(NatsTransport::toDelivery);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @Override
+  public boolean isConnected() {
+    return connection.getStatus() == Connection.Status.CONNECTED;
+  }
+
+  @Override
+  public void flush(Duration timeout) {
+    try {
+      connection.flush(timeout);
+    } catch (TimeoutException e) {
+      log.debug("flush timed out after {}", timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public long publishFailures() {
+    return publishFailures.sum();
+  }
+
+  public long reconnects() {
+    return reconnects.sum();
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.flush(Duration.ofSeconds(2));
+    } catch (Exception e) {
+      log.debug("flush on close failed: {}", e.getMessage());
+    }
+    try {
+      connection.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Headers toNats(Map<String, String> headers) {
+    if (headers == null || headers.isEmpty()) {
+      return null;
+    }
+    Headers natsHeaders = new Headers();
+    headers.forEach(natsHeaders::add);
+    return natsHeaders;
+  }
+
+  private static Delivery toDelivery(Message message) {
+    Map<String, String> headers = Map.of();
+    if (message.hasHeaders()) {
+      Map<String, String> copy = new HashMap<>();
+      Headers natsHeaders = message.getHeaders();
+      for (String key : natsHeaders.keySet()) {
+        copy.put(key, natsHeaders.getFirst(key));
+      }
+      headers = copy;
+    }
+    byte[] data = message.getData() == null ? new byte[0] : message.getData();
+    return new Delivery(message.getSubject(), message.getReplyTo(), headers, data);
+  }
+
+  private static final class LoggingErrorListener implements ErrorListener {
+    @Override
+    public void errorOccurred(Connection conn, String error) {
+      log.warn("nats error: {}", error);
+    }
+
+    @Override
+    public void exceptionOccurred(Connection conn, Exception exp) {
+      log.warn("nats exception: {}", exp.toString());
+    }
+
+    @Override
+    public void slowConsumerDetected(Connection conn, Consumer consumer) {
+      log.warn("nats slow consumer: messages dropped, peers will re-send");
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.natsbank.transport;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The transport seam: at-most-once publish and queue-group subscribe, plus request/reply for the
+ * API. Implementations never throw from {@link #publish}: a message that cannot be sent is lost,
+ * which the protocol tolerates by re-sending.
+ */
+public interface Transport extends AutoCloseable {
+
+  /** Receives deliveries. Called on a transport thread; must not block for long. */
+  @FunctionalInterface
+  interface Handler {
+    void onDelivery(Delivery delivery);
+  }
+
+  /** An active subscription. Closing it drains what was already received, then stops. */
+  interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  void publish(String subject, Map<String, String> headers, byte[] body);
+
+  /**
+   * Subscribes {@code handler} to {@code subject}; instances that subscribe with the same
+   * {@code queueGroup} share the messages (each message goes to one of them).
+   */
+  Subscription subscribe(String subject, String queueGroup, Handler handler);
+
+  /** Sends a request and completes with the first reply, or exceptionally after {@code timeout}. */
+  CompletableFuture<Delivery> request(String subject, Map<String, String> headers, byte[] body, Duration timeout);
+
+  /** Whether the transport is connected now (used by readiness checks). */
+  boolean isConnected();
+
+  /** Pushes buffered messages to the server, waiting at most {@code timeout}. */
+  void flush(Duration timeout);
+
+  @Override
+  void close();
+}

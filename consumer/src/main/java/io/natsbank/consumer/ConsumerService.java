@@ -1,0 +1,117 @@
+package io.natsbank.consumer;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.natsbank.codec.DecodeException;
+import io.natsbank.codec.WireCodec;
+import io.natsbank.config.TuningOptions.Tuning;
+import io.natsbank.node.ConsumerNode;
+import io.natsbank.protocol.ConsumerCore;
+import io.natsbank.protocol.ProtocolMessage;
+import io.natsbank.protocol.Refusal;
+import io.natsbank.protocol.Refusal.Code;
+import io.natsbank.protocol.Response;
+import io.natsbank.runtime.BatchWorker;
+import io.natsbank.runtime.Counters;
+import io.natsbank.runtime.InboundGuard;
+import io.natsbank.runtime.Resender;
+import io.natsbank.runtime.Services;
+import io.natsbank.store.pg.Database;
+import io.natsbank.store.pg.PgConsumerStore;
+import io.natsbank.transport.Delivery;
+import io.natsbank.transport.Subjects;
+import io.natsbank.transport.Transport;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running consumer instance: postings and confirms arriving on its subject feed one bounded batch
+ * queue; each batch runs through the {@link ConsumerNode} in one transaction; a re-send loop answers
+ * again until each decision is confirmed.
+ */
+public final class ConsumerService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ConsumerService.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  private final ConsumerConfig config;
+  private final HikariDataSource dataSource;
+  private final Transport transport;
+  private final ConsumerNode node;
+  private final Counters counters = new Counters();
+  private final InboundGuard guard;
+  private final BatchWorker<ProtocolMessage> inbound;
+  private final Transport.Subscription subscription;
+  private final Resender resender;
+
+  private ConsumerService(ConsumerConfig config) {
+    this.config = config;
+    this.guard = new InboundGuard(config.name(), counters);
+    this.dataSource = Services.openDatabase(config.database(), Database.Role.CONSUMER, "consumer-" + config.name());
+    this.transport = Services.transport(config.nats(), config.faults(), config.subjects());
+    Subjects subjects = config.subjects();
+    ConsumerCore core = new ConsumerCore(
+        new ConsumerCore.Settings(config.name(), config.producers(), config.tuning().backoff()));
+    this.node = new ConsumerNode(core, new PgConsumerStore(dataSource, config.database().statementTimeoutMillis()),
+        this::publish, System::currentTimeMillis, ThreadLocalRandom.current(), guard);
+    Tuning tuning = config.tuning();
+    this.inbound = new BatchWorker<>("postings-" + config.name(), tuning.queueCapacity(), tuning.batchSizeMax(),
+        tuning.workers(), node::onMessages, (batch, e) -> log.warn(
+            "{}: {} messages not applied, producers will re-send: {}", config.name(), batch.size(), e.toString()));
+    this.subscription = transport.subscribe(subjects.postings(config.name()), config.name(),
+        guard.guard("posting", this::onDelivery));
+    this.resender = new Resender("resend-" + config.name(), tuning.resendScan(), tuning.resendBatchMax(),
+        Tuning.RESEND_BATCHES_PER_SCAN_MAX, node::resendDue);
+    log.info("consumer {} started: postings on {}, producers {}", config.name(), subjects.postings(config.name()),
+        config.producers().isEmpty() ? "any" : config.producers());
+  }
+
+  public static ConsumerService start(ConsumerConfig config) {
+    return new ConsumerService(config);
+  }
+
+  private void publish(ProtocolMessage message) {
+    Services.publish(transport, config.subjects(), message);
+    counters.increment("sent_total." + WireCodec.kindOf(message));
+  }
+
+  private void onDelivery(Delivery delivery) {
+    ProtocolMessage message;
+    try {
+      message = WireCodec.decode(delivery.body());
+    } catch (DecodeException e) {
+      guard.refused("posting", e.transferId(), e.refusal());
+      return;
+    }
+    if (message instanceof Response) {
+      guard.refused("posting", message.transferId(),
+          new Refusal(Code.UNKNOWN_KIND, "RESPONSE is not taken on a consumer's postings subject"));
+      return;
+    }
+    if (!inbound.offer(message, config.tuning().enqueueWait())) {
+      counters.increment("dropped_total.posting_queue_full");
+    }
+  }
+
+  public String name() {
+    return config.name();
+  }
+
+  public Counters counters() {
+    return counters;
+  }
+
+  public boolean isReady() {
+    return transport.isConnected() && Services.databaseAnswers(dataSource);
+  }
+
+  @Override
+  public void close() {
+    subscription.close();
+    inbound.close(CLOSE_TIMEOUT);
+    resender.close();
+    transport.close();
+    dataSource.close();
+    log.info("consumer {} stopped: {}", config.name(), counters.snapshot());
+  }
+}

@@ -1,0 +1,64 @@
+package io.natsbank.producer;
+
+import io.natsbank.config.DatabaseOptions;
+import io.natsbank.config.FaultOptions;
+import io.natsbank.config.NatsOptions;
+import io.natsbank.config.ServiceCommand;
+import io.natsbank.config.TuningOptions;
+import io.natsbank.transport.NatsSettings;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "producer", mixinStandardHelpOptions = true, version = "nats-bank producer 0.1",
+    sortOptions = false, usageHelpWidth = 110,
+    description = {
+        "A submitting bank: takes transfer requests on NATS (<prefix>.api.<name>.submit and .status), debits the",
+        "payer, posts each transfer to its consumer (<prefix>.postings.<consumer>), re-sends until answered,",
+        "applies the answer once (OK keeps the debit, REJECTED refunds) and confirms it.",
+        "Every option can also be set by the environment variable named in its description; a flag wins.",
+        "Run several processes with the same --name to share the load; they share one database."})
+public final class ProducerMain implements Callable<Integer> {
+  @Option(names = "--name", defaultValue = "${env:NATSBANK_NAME}",
+      description = "This producer's participant name (env NATSBANK_NAME, required).")
+  String name;
+
+  @Option(names = "--consumers", defaultValue = "${env:NATSBANK_CONSUMERS}",
+      description = "Consumers this producer may post to, comma-separated (env NATSBANK_CONSUMERS, required).")
+  String consumers;
+
+  @Option(names = "--acked-resend-millis", defaultValue = "${env:NATSBANK_ACKED_RESEND_MILLIS:-30000}",
+      description = "Re-send period once a consumer has ACKed (env NATSBANK_ACKED_RESEND_MILLIS, default ${DEFAULT-VALUE}).")
+  long ackedResendMillis;
+
+  @Mixin NatsOptions nats;
+  @Mixin DatabaseOptions database;
+  @Mixin TuningOptions tuning;
+  @Mixin FaultOptions faults;
+
+  ProducerConfig config() {
+    String self = ServiceCommand.required(name, "--name", "NATSBANK_NAME");
+    return new ProducerConfig(self,
+        ServiceCommand.list(ServiceCommand.required(consumers, "--consumers", "NATSBANK_CONSUMERS")),
+        NatsSettings.of(nats.url, "producer-" + self), nats.subjects(), database.settings(self), faults.settings(),
+        tuning.tuning(), ackedResendMillis);
+  }
+
+  @Override
+  public Integer call() {
+    ProducerConfig config;
+    try {
+      config = config();
+    } catch (IllegalArgumentException e) {
+      System.err.println("producer: " + e.getMessage());
+      return ServiceCommand.EXIT_BAD_CONFIGURATION;
+    }
+    return ServiceCommand.runUntilStopped(ProducerService.start(config), "producer " + config.name());
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ProducerMain()).execute(args));
+  }
+}

@@ -1,0 +1,212 @@
+package io.natsbank.producer;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.natsbank.codec.ApiCodec;
+import io.natsbank.codec.ApiCodec.ApiReply;
+import io.natsbank.codec.ApiCodec.ApiRequest;
+import io.natsbank.codec.ApiCodec.Result;
+import io.natsbank.codec.DecodeException;
+import io.natsbank.codec.WireCodec;
+import io.natsbank.config.TuningOptions.Tuning;
+import io.natsbank.node.ProducerNode;
+import io.natsbank.protocol.ProducerCore;
+import io.natsbank.protocol.ProducerCore.SubmitDecision;
+import io.natsbank.protocol.ProtocolMessage;
+import io.natsbank.protocol.Refusal;
+import io.natsbank.protocol.Refusal.Code;
+import io.natsbank.protocol.Response;
+import io.natsbank.protocol.SubmitRequest;
+import io.natsbank.runtime.BatchWorker;
+import io.natsbank.runtime.Counters;
+import io.natsbank.runtime.InboundGuard;
+import io.natsbank.runtime.Resender;
+import io.natsbank.runtime.Services;
+import io.natsbank.store.pg.Database;
+import io.natsbank.store.pg.PgProducerStore;
+import io.natsbank.transport.Delivery;
+import io.natsbank.transport.Subjects;
+import io.natsbank.transport.Transport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running producer instance: the API (submit, status) and the responses subject feed bounded batch
+ * queues; each batch runs through the {@link ProducerNode} in one transaction; a re-send loop posts
+ * what is unanswered. Several instances with the same name share the database and the queue groups.
+ */
+public final class ProducerService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ProducerService.class);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  private record SubmitJob(SubmitRequest request, String replyTo) {}
+
+  private record StatusJob(UUID transferId, String replyTo) {}
+
+  private final ProducerConfig config;
+  private final HikariDataSource dataSource;
+  private final Transport transport;
+  private final ProducerNode node;
+  private final Counters counters = new Counters();
+  private final InboundGuard guard;
+  private final BatchWorker<SubmitJob> submits;
+  private final BatchWorker<StatusJob> statuses;
+  private final BatchWorker<Response> responses;
+  private final List<Transport.Subscription> subscriptions = new ArrayList<>();
+  private final Resender resender;
+
+  private ProducerService(ProducerConfig config) {
+    this.config = config;
+    this.guard = new InboundGuard(config.name(), counters);
+    this.dataSource = Services.openDatabase(config.database(), Database.Role.PRODUCER, "producer-" + config.name());
+    this.transport = Services.transport(config.nats(), config.faults(), config.subjects());
+    Subjects subjects = config.subjects();
+    ProducerCore core = new ProducerCore(new ProducerCore.Settings(
+        config.name(), config.consumers(), config.tuning().backoff(), config.ackedResendMillis()));
+    this.node = new ProducerNode(core, new PgProducerStore(dataSource, config.database().statementTimeoutMillis()),
+        message -> publish(subjects, message), System::currentTimeMillis, ThreadLocalRandom.current(), guard);
+    Tuning tuning = config.tuning();
+    this.submits = new BatchWorker<>("submit-" + config.name(), tuning.queueCapacity(), tuning.batchSizeMax(),
+        tuning.workers(), this::submitBatch, this::submitBatchFailed);
+    this.statuses = new BatchWorker<>("status-" + config.name(), tuning.queueCapacity(), tuning.batchSizeMax(), 1,
+        this::statusBatch, (jobs, e) -> jobs.forEach(job -> reply(job.replyTo(), unavailable(e))));
+    this.responses = new BatchWorker<>("responses-" + config.name(), tuning.queueCapacity(), tuning.batchSizeMax(),
+        tuning.workers(), node::onResponses, (batch, e) -> log.warn(
+            "{}: {} responses not applied, consumers will re-send: {}", config.name(), batch.size(), e.toString()));
+    String group = config.name();
+    subscriptions.add(transport.subscribe(subjects.results(config.name()), group,
+        guard.guard("response", this::onResponseDelivery)));
+    subscriptions.add(transport.subscribe(subjects.submit(config.name()), group,
+        guard.guard("api", this::onApiDelivery)));
+    subscriptions.add(transport.subscribe(subjects.status(config.name()), group,
+        guard.guard("api", this::onApiDelivery)));
+    this.resender = new Resender("resend-" + config.name(), tuning.resendScan(), tuning.resendBatchMax(),
+        Tuning.RESEND_BATCHES_PER_SCAN_MAX, node::resendDue);
+    log.info("producer {} started: consumers {}, results on {}, API on {}", config.name(), config.consumers(),
+        subjects.results(config.name()), subjects.submit(config.name()));
+  }
+
+  /** Opens the database (running migrations), connects to NATS, subscribes and starts re-sending. */
+  public static ProducerService start(ProducerConfig config) {
+    return new ProducerService(config);
+  }
+
+  private void publish(Subjects subjects, ProtocolMessage message) {
+    Services.publish(transport, subjects, message);
+    counters.increment("sent_total." + WireCodec.kindOf(message));
+  }
+
+  private void onResponseDelivery(Delivery delivery) {
+    ProtocolMessage message;
+    try {
+      message = WireCodec.decode(delivery.body());
+    } catch (DecodeException e) {
+      guard.refused("response", e.transferId(), e.refusal());
+      return;
+    }
+    if (!(message instanceof Response response)) {
+      guard.refused("response", message.transferId(),
+          new Refusal(Code.UNKNOWN_KIND, WireCodec.kindOf(message) + " is not taken on a producer's results subject"));
+      return;
+    }
+    if (!responses.offer(response, config.tuning().enqueueWait())) {
+      counters.increment("dropped_total.response_queue_full");
+    }
+  }
+
+  private void onApiDelivery(Delivery delivery) {
+    ApiRequest request;
+    try {
+      request = ApiCodec.decodeRequest(delivery.body());
+    } catch (DecodeException e) {
+      guard.refused("api", e.transferId(), e.refusal());
+      reply(delivery.replyTo(), ApiReply.refused(e.refusal()));
+      return;
+    }
+    boolean queued = switch (request) {
+      case ApiRequest.Submit submit ->
+          submits.offer(new SubmitJob(submit.request(), delivery.replyTo()), config.tuning().enqueueWait());
+      case ApiRequest.Status status ->
+          statuses.offer(new StatusJob(status.transferId(), delivery.replyTo()), config.tuning().enqueueWait());
+    };
+    if (!queued) {
+      counters.increment("refused_total.api.BUSY");
+      reply(delivery.replyTo(), ApiReply.refused(new Refusal(Code.BUSY,
+          "producer " + config.name() + " is overloaded; retry later with the same transfer id")));
+    }
+  }
+
+  private void submitBatch(List<SubmitJob> jobs) {
+    List<SubmitRequest> requests = new ArrayList<>(jobs.size());
+    jobs.forEach(job -> requests.add(job.request()));
+    List<SubmitDecision> decisions = node.submit(requests);
+    for (int i = 0; i < jobs.size(); i++) {
+      reply(jobs.get(i).replyTo(), toReply(decisions.get(i)));
+    }
+  }
+
+  private void submitBatchFailed(List<SubmitJob> jobs, RuntimeException e) {
+    log.warn("{}: {} submits not stored: {}", config.name(), jobs.size(), e.toString());
+    ApiReply reply = unavailable(e);
+    jobs.forEach(job -> reply(job.replyTo(), reply));
+  }
+
+  private ApiReply unavailable(RuntimeException e) {
+    return ApiReply.refused(new Refusal(Code.UNAVAILABLE,
+        "producer " + config.name() + " cannot reach its database (" + e.getMessage() + "); retry with the same id"));
+  }
+
+  static ApiReply toReply(SubmitDecision decision) {
+    return switch (decision) {
+      case SubmitDecision.Accepted accepted -> new ApiReply(Result.ACCEPTED, accepted.transfer(), null);
+      case SubmitDecision.RejectedAtOnce rejected -> new ApiReply(Result.ACCEPTED, rejected.transfer(), null);
+      case SubmitDecision.Existing existing -> new ApiReply(Result.DUPLICATE, existing.transfer(), null);
+      case SubmitDecision.Refused refused -> ApiReply.refused(refused.refusal());
+    };
+  }
+
+  private void statusBatch(List<StatusJob> jobs) {
+    for (StatusJob job : jobs) {
+      ApiReply reply = node.status(job.transferId())
+          .map(transfer -> new ApiReply(Result.FOUND, transfer, null))
+          .orElseGet(() -> new ApiReply(Result.NOT_FOUND, null, null));
+      reply(job.replyTo(), reply);
+    }
+  }
+
+  private void reply(String replyTo, ApiReply reply) {
+    if (replyTo != null) {
+      transport.publish(replyTo, java.util.Map.of(), ApiCodec.encodeReply(reply));
+    }
+  }
+
+  public String name() {
+    return config.name();
+  }
+
+  public Counters counters() {
+    return counters;
+  }
+
+  /** Ready when NATS is connected and the database answers. */
+  public boolean isReady() {
+    return transport.isConnected() && Services.databaseAnswers(dataSource);
+  }
+
+  /** Stops taking messages, finishes the batches in hand, then closes NATS and the database. */
+  @Override
+  public void close() {
+    subscriptions.forEach(Transport.Subscription::close);
+    submits.close(CLOSE_TIMEOUT);
+    statuses.close(CLOSE_TIMEOUT);
+    responses.close(CLOSE_TIMEOUT);
+    resender.close();
+    transport.close();
+    dataSource.close();
+    log.info("producer {} stopped: {}", config.name(), counters.snapshot());
+  }
+}

@@ -16,8 +16,8 @@ public record Backoff(long initialMillis, long maxMillis) {
 
   /** The delay before the re-send that follows the given attempt (attempt 1 = first send). */
   public long delayMillis(int attempt, RandomGenerator random) {
-    int exponent = Math.min(Math.max(attempt - 1, 0), 30);
-    long base = Math.min(maxMillis, initialMillis << exponent);
+    int exponent = Math.min(Math.max(attempt, 1) - 1, 30);
+    long base = initialMillis > (maxMillis >> exponent) ? maxMillis : initialMillis << exponent;
     long jittered = base / 2 + (long) (random.nextDouble() * (base - base / 2));
     return Math.max(1, jittered);
   }

@@ -1,0 +1,96 @@
+package io.natsbank.store.pg;
+
+import io.natsbank.node.ProducerStore;
+import io.natsbank.node.TransactionWork;
+import io.natsbank.protocol.Account;
+import io.natsbank.protocol.Entry;
+import io.natsbank.protocol.ProducerTransfer;
+import java.sql.Connection;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The producer's store on PostgreSQL (schema {@code db/producer}). Several instances may share one
+ * database: transfer ids are serialised by advisory locks, rows by {@code FOR UPDATE}, and re-send
+ * scans skip the rows another instance holds.
+ */
+public final class PgProducerStore implements ProducerStore {
+  static final String CLAIM_DUE_SQL = "SELECT " + TransferRows.COLUMNS + " FROM transfers"
+      + " WHERE status IN ('PENDING', 'ACKED') AND next_attempt_at <= ?"
+      + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED";
+
+  static final StateTable<ProducerTransfer> TRANSFERS = new StateTable<>(
+      new StateTable.Statements("transfers", TransferRows.COLUMNS, TransferRows.INSERT_SQL, TransferRows.UPDATE_SQL,
+          CLAIM_DUE_SQL),
+      ProducerTransfer::id, TransferRows::transfer, TransferRows::bindInsert, TransferRows::bindUpdate);
+
+  private final PgTransactions transactions;
+
+  /**
+   * @param dataSource connections to the producer's database, ideally from {@link Database#open}
+   * @param statementTimeoutMillis the longest one statement may run, rounded up to whole seconds
+   */
+  public PgProducerStore(DataSource dataSource, long statementTimeoutMillis) {
+    Objects.requireNonNull(dataSource, "dataSource");
+    this.transactions = new PgTransactions(
+        dataSource, "producer store", DatabaseSettings.queryTimeoutSeconds(statementTimeoutMillis));
+  }
+
+  @Override
+  public <T> T inTransaction(TransactionWork<Tx, T> work) {
+    return transactions.inTransaction(this::begin, work::run);
+  }
+
+  private ProducerTx begin(Connection connection) {
+    return new ProducerTx(connection, transactions.queryTimeoutSeconds());
+  }
+
+  @Override
+  public Optional<ProducerTransfer> find(UUID id) {
+    Objects.requireNonNull(id, "id");
+    return transactions.read("reading transfer " + id,
+        connection -> TRANSFERS.find(connection, transactions.queryTimeoutSeconds(), id));
+  }
+
+  /** One open transaction on one connection. */
+  static final class ProducerTx extends PgTx implements ProducerStore.Tx {
+    ProducerTx(Connection connection, int queryTimeoutSeconds) {
+      super(connection, queryTimeoutSeconds);
+    }
+
+    @Override
+    public Map<UUID, ProducerTransfer> findForUpdate(Collection<UUID> ids) {
+      return TRANSFERS.findForUpdate(this, ids);
+    }
+
+    @Override
+    public Map<String, Account> lockAccounts(Collection<String> ids) {
+      return AccountRows.read(this, ids, true);
+    }
+
+    @Override
+    public List<ProducerTransfer> claimDue(long nowMillis, int limit) {
+      return TRANSFERS.claimDue(this, nowMillis, limit);
+    }
+
+    @Override
+    public void insert(Collection<ProducerTransfer> transfers) {
+      TRANSFERS.insert(this, transfers);
+    }
+
+    @Override
+    public void update(Collection<ProducerTransfer> transfers) {
+      TRANSFERS.update(this, transfers);
+    }
+
+    @Override
+    public void applyEntries(Collection<Entry> entries) {
+      EntryRows.apply(this, entries);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package io.natsbank.store.pg;
+
+import io.natsbank.protocol.Invariants;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Small pure helpers for JDBC: timestamps as epoch millis (0 for NULL where a column is optional),
+ * sorted arrays for {@code = ANY(?)}, batch row counts checked.
+ */
+final class Sql {
+  /** The most keys or rows one store call takes: callers batch far fewer, so more is a programmer error. */
+  static final int ROWS_PER_CALL_MAX = 10_000;
+
+  @FunctionalInterface
+  interface Action<T> {
+    T run() throws SQLException;
+  }
+
+  @FunctionalInterface
+  interface ConnectionAction<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private Sql() {}
+
+  static PreparedStatement prepare(Connection connection, String sql, int queryTimeoutSeconds) throws SQLException {
+    PreparedStatement statement = connection.prepareStatement(sql);
+    try {
+      statement.setQueryTimeout(queryTimeoutSeconds);
+      return statement;
+    } catch (SQLException | RuntimeException e) {
+      statement.close();
+      throw e;
+    }
+  }
+
+  static void checkSize(String what, Collection<?> items) {
+    Invariants.check(items.size() <= ROWS_PER_CALL_MAX, what + " takes at most " + ROWS_PER_CALL_MAX + " items",
+        items.size() + " items");
+  }
+
+  static Array uuidArray(Connection connection, Collection<UUID> ids) throws SQLException {
+    return connection.createArrayOf("uuid", new TreeSet<>(ids).toArray());
+  }
+
+  static Array textArray(Connection connection, Collection<String> values) throws SQLException {
+    return connection.createArrayOf("text", new TreeSet<>(values).toArray());
+  }
+
+  static Array bigintArray(Connection connection, Collection<Long> values) throws SQLException {
+    return connection.createArrayOf("bigint", new TreeSet<>(values).toArray());
+  }
+
+  static void setInstant(PreparedStatement statement, int index, long epochMillis) throws SQLException {
+    statement.setObject(index, OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC));
+  }
+
+  /** 0 millis is stored as NULL: "not yet". */
+  static void setOptionalInstant(PreparedStatement statement, int index, long epochMillis) throws SQLException {
+    if (epochMillis == 0) {
+      statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      setInstant(statement, index, epochMillis);
+    }
+  }
+
+  /** The column as epoch millis; NULL reads as 0. */
+  static long epochMillis(ResultSet row, String column) throws SQLException {
+    OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+    return value == null ? 0 : value.toInstant().toEpochMilli();
+  }
+
+  static void setOptionalText(PreparedStatement statement, int index, Object value) throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.VARCHAR);
+    } else {
+      statement.setString(index, value.toString());
+    }
+  }
+
+  /** A numeric column at exactly {@code scale} decimals; a stored value with more decimals is a broken invariant. */
+  static BigDecimal decimal(ResultSet row, String column, int scale) throws SQLException {
+    BigDecimal value = row.getBigDecimal(column);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return value.setScale(scale, RoundingMode.UNNECESSARY);
+    } catch (ArithmeticException e) {
+      Invariants.check(false, "stored amounts have at most the currency's decimals", column + "=" + value);
+      throw e;
+    }
+  }
+
+  /** A batch where every statement must touch exactly one row: anything else is a programmer error. */
+  static void checkEachTouchedOneRow(int[] rowCounts, String what, List<?> keys) {
+    Invariants.check(rowCounts.length == keys.size(), what + " returns one row count per statement",
+        rowCounts.length + " counts for " + keys.size() + " statements");
+    for (int index = 0; index < rowCounts.length; index++) {
+      Invariants.check(rowCounts[index] == 1, what + " touches exactly one row",
+          keys.get(index) + " touched " + rowCounts[index]);
+    }
+  }
+}

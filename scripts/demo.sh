@@ -3,8 +3,10 @@
 # instances each), fires transfers with message loss and duplication switched on in both directions,
 # waits until the system is quiet, audits every database and prints the audit line.
 #
-#   ./scripts/demo.sh [--transfers N] [--drop P] [--duplicate P] [--keep]
+#   ./scripts/demo.sh [--transfers N] [--drop P] [--duplicate P] [--kill] [--keep]
 #
+# --kill: while transfers are fired, kill -9 one instance of bank-p1 and one of bank-c1, then start
+# them again; the audit must still be clean.
 # It uses the NATS and PostgreSQL it finds (NATSBANK_NATS_HOST/PORT, NATSBANK_PG_HOST/PORT), and starts
 # or installs them when absent. --keep leaves the services running afterwards (stop them with
 # `kill $(cat run/demo/*.pid)`). Logs: run/demo/*.log.
@@ -16,13 +18,15 @@ transfers=10000
 drop=0.20
 duplicate=0.05
 keep=0
+kill_some=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --transfers) transfers=$2; shift 2 ;;
     --drop) drop=$2; shift 2 ;;
     --duplicate) duplicate=$2; shift 2 ;;
     --keep) keep=1; shift ;;
-    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --kill) kill_some=1; shift ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
 done
@@ -70,6 +74,18 @@ start() {
   echo $! >"$run/$name-$instance.pid"
 }
 
+wait_started() {
+  local logfile=$1
+  for _ in $(seq 240); do
+    grep -q " started: " "$logfile" && return 0
+    if ! kill -0 "$(cat "${logfile%.log}.pid")" 2>/dev/null; then
+      tail -20 "$logfile" >&2; die "$(basename "$logfile" .log) exited during start-up"
+    fi
+    sleep 0.25
+  done
+  die "$(basename "$logfile" .log) did not start within 60 s"
+}
+
 log "setting up databases and accounts"
 injector setup --reset >&2
 
@@ -82,18 +98,30 @@ start producer bank-p1 2 32
 start producer bank-p2 1 41
 
 for logfile in "$run"/*.log; do
-  for _ in $(seq 240); do
-    grep -q " started: " "$logfile" && break
-    if ! kill -0 "$(cat "${logfile%.log}.pid")" 2>/dev/null; then
-      tail -20 "$logfile" >&2; die "$(basename "$logfile" .log) exited during start-up"
-    fi
-    sleep 0.25
-  done
-  grep -q " started: " "$logfile" || die "$(basename "$logfile" .log) did not start within 60 s"
+  wait_started "$logfile"
 done
 
+# kill -9 an instance in the middle of the run, then start it again (same name, new process).
+kill_and_restart() {
+  local role=$1 name=$2 instance=$3 seed=$4
+  log "kill -9 $name-$instance (pid $(cat "$run/$name-$instance.pid"))"
+  kill -9 "$(cat "$run/$name-$instance.pid")" 2>/dev/null || true
+  sleep 2
+  mv "$run/$name-$instance.log" "$run/$name-$instance.killed.log"
+  start "$role" "$name" "$instance" "$seed"
+  wait_started "$run/$name-$instance.log"
+  log "$name-$instance restarted"
+}
+
 log "firing $transfers transfers"
-injector fire --transfers "$transfers" || log "fire reported failures (the audit below decides)"
+injector fire --transfers "$transfers" &
+fire_pid=$!
+if [ "$kill_some" = 1 ]; then
+  sleep 4
+  kill_and_restart producer bank-p1 1 131
+  kill_and_restart consumer bank-c1 1 111
+fi
+wait "$fire_pid" || log "fire reported failures (the audit below decides)"
 
 log "waiting until quiet, then auditing every database"
 set +e

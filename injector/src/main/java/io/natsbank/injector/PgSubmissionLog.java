@@ -1,0 +1,303 @@
+package io.natsbank.injector;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The submission log in the injector's PostgreSQL database ({@code db/injector} migrations).
+ * Submissions are inserted in one statement per chunk before they are sent; replies are queued and
+ * written by one thread in batches (one statement per batch), so acknowledgements cost no round trip
+ * each. {@link #flush()} waits until everything queued is committed.
+ */
+public final class PgSubmissionLog implements SubmissionLog {
+  private static final Logger log = LoggerFactory.getLogger(PgSubmissionLog.class);
+  static final int QUEUE_CAPACITY = 100_000;
+  static final int BATCH_SIZE_MAX = 5_000;
+  private static final int QUERY_TIMEOUT_SECONDS = 60;
+  private static final int WRITE_ATTEMPTS_MAX = 10;
+  private static final long WRITE_RETRY_MILLIS_MAX = 5_000;
+  private static final Duration FLUSH_TIMEOUT = Duration.ofMinutes(5);
+  private static final Duration OFFER_TIMEOUT = Duration.ofMinutes(1);
+
+  private static final String INSERT = """
+      INSERT INTO submissions (id, run_id, producer, consumer, payer, payee, amount, currency, intent)
+      SELECT u.id, ?, u.producer, u.consumer, u.payer, u.payee, u.amount, u.currency, u.intent
+      FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[], ?::text[], ?::text[])
+        AS u(id, producer, consumer, payer, payee, amount, currency, intent)""";
+
+  private static final String UPDATE = """
+      UPDATE submissions s SET
+        acknowledged = s.acknowledged OR u.acknowledged,
+        reply_result = coalesce(u.result, s.reply_result),
+        reply_state  = coalesce(u.state, s.reply_state),
+        refused_code = coalesce(u.code, s.refused_code),
+        attempts     = greatest(s.attempts, u.attempts),
+        replied_at   = now()
+      FROM unnest(?::uuid[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::int[])
+        AS u(id, acknowledged, result, state, code, attempts)
+      WHERE s.id = u.id""";
+
+  private final DataSource dataSource;
+  private final long runId;
+  private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+  private final Thread writer;
+  private volatile boolean open = true;
+
+  public PgSubmissionLog(DataSource dataSource, long runId) {
+    this.dataSource = dataSource;
+    this.runId = runId;
+    this.writer = Thread.ofPlatform().name("submission-log").daemon().start(this::writeLoop);
+  }
+
+  /** Records the start of a fire run and returns its id. */
+  public static long startRun(DataSource dataSource, long transfers, long seed, String mix) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(
+            "INSERT INTO runs (transfers, seed, mix) VALUES (?, ?, ?) RETURNING id")) {
+      statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+      statement.setLong(1, transfers);
+      statement.setLong(2, seed);
+      statement.setString(3, mix);
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new SubmissionLogException("cannot record the run in the injector database: " + e.getMessage(), e);
+    }
+  }
+
+  public void finishRun(String summary) {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(
+            "UPDATE runs SET finished_at = now(), summary = ? WHERE id = ?")) {
+      statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+      statement.setString(1, summary);
+      statement.setLong(2, runId);
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      throw new SubmissionLogException("cannot record the end of run " + runId + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void recordSubmitted(List<PlannedTransfer> transfers) {
+    int size = transfers.size();
+    Object[] ids = new Object[size];
+    String[][] text = new String[6][size];
+    Object[] amounts = new Object[size];
+    for (int i = 0; i < size; i++) {
+      PlannedTransfer transfer = transfers.get(i);
+      ids[i] = transfer.request().transferId();
+      text[0][i] = transfer.producer();
+      text[1][i] = transfer.request().consumer();
+      text[2][i] = transfer.request().payer();
+      text[3][i] = transfer.request().payee();
+      amounts[i] = transfer.request().amount().amount();
+      text[4][i] = transfer.request().amount().currency().name();
+      text[5][i] = transfer.intent().label();
+    }
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(INSERT)) {
+      statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+      statement.setLong(1, runId);
+      statement.setArray(2, connection.createArrayOf("uuid", ids));
+      for (int column = 0; column < 4; column++) {
+        statement.setArray(3 + column, connection.createArrayOf("text", text[column]));
+      }
+      statement.setArray(7, connection.createArrayOf("numeric", amounts));
+      statement.setArray(8, connection.createArrayOf("text", text[4]));
+      statement.setArray(9, connection.createArrayOf("text", text[5]));
+      int inserted = statement.executeUpdate();
+      if (!connection.getAutoCommit()) {
+        connection.commit();
+      }
+      if (inserted != size) {
+        throw new IllegalStateException("inserted " + inserted + " submissions of " + size);
+      }
+    } catch (SQLException e) {
+      throw new SubmissionLogException("cannot record submissions in the injector database: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void recordReply(ReplyRecord reply) {
+    enqueue(reply);
+  }
+
+  @Override
+  public void flush() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    enqueue(done);
+    try {
+      done.get(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SubmissionLogException("interrupted while flushing the submission log", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new SubmissionLogException("replies could not be recorded: " + e.getMessage(), e);
+    }
+  }
+
+  private void enqueue(Object item) {
+    RuntimeException failed = failure.get();
+    if (failed != null) {
+      throw failed;
+    }
+    if (!open) {
+      throw new SubmissionLogException("the submission log is closed", null);
+    }
+    try {
+      if (!queue.offer(item, OFFER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new SubmissionLogException("the submission log writer is stuck: queue full for " + OFFER_TIMEOUT, null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SubmissionLogException("interrupted while recording a reply", e);
+    }
+  }
+
+  private void writeLoop() {
+    List<Object> drained = new ArrayList<>(BATCH_SIZE_MAX);
+    while (open || !queue.isEmpty()) {
+      try {
+        Object first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        drained.add(first);
+        queue.drainTo(drained, BATCH_SIZE_MAX - 1);
+        writeDrained(drained);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        drained.clear();
+      }
+    }
+  }
+
+  /** Writes the replies of a drained run of items, completing flush markers only once all before them are written. */
+  private void writeDrained(List<Object> drained) throws InterruptedException {
+    Map<UUID, ReplyRecord> batch = new LinkedHashMap<>();
+    for (Object item : drained) {
+      if (item instanceof ReplyRecord reply) {
+        batch.merge(reply.id(), reply, PgSubmissionLog::merge);
+      } else if (item instanceof CompletableFuture<?> marker) {
+        writeWithRetries(batch);
+        batch.clear();
+        RuntimeException failed = failure.get();
+        if (failed == null) {
+          marker.complete(null);
+        } else {
+          marker.completeExceptionally(failed);
+        }
+      }
+    }
+    writeWithRetries(batch);
+  }
+
+  /** Two replies about one transfer in one batch: the later one wins, but an acknowledgement stays. */
+  static ReplyRecord merge(ReplyRecord earlier, ReplyRecord later) {
+    if (earlier.acknowledged() && !later.acknowledged()) {
+      return new ReplyRecord(later.id(), earlier.result(), later.state() == null ? earlier.state() : later.state(),
+          null, Math.max(earlier.attempts(), later.attempts()));
+    }
+    return later;
+  }
+
+  private void writeWithRetries(Map<UUID, ReplyRecord> batch) throws InterruptedException {
+    if (batch.isEmpty() || failure.get() != null) {
+      return;
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        writeBatch(batch.values());
+        return;
+      } catch (SQLException e) {
+        if (attempt >= WRITE_ATTEMPTS_MAX) {
+          failure.set(new SubmissionLogException("gave up recording " + batch.size() + " replies after " + attempt
+              + " attempts: " + e.getMessage(), e));
+          return;
+        }
+        log.warn("recording {} replies failed (attempt {}), retrying: {}", batch.size(), attempt, e.getMessage());
+        Thread.sleep(Math.min(WRITE_RETRY_MILLIS_MAX, 100L << attempt));
+      }
+    }
+  }
+
+  private void writeBatch(java.util.Collection<ReplyRecord> replies) throws SQLException {
+    int size = replies.size();
+    Object[] ids = new Object[size];
+    Object[] acknowledged = new Object[size];
+    String[] results = new String[size];
+    String[] states = new String[size];
+    String[] codes = new String[size];
+    Object[] attempts = new Object[size];
+    int i = 0;
+    for (ReplyRecord reply : replies) {
+      ids[i] = reply.id();
+      acknowledged[i] = reply.acknowledged();
+      results[i] = reply.result() == io.natsbank.codec.ApiCodec.Result.FOUND ? null : reply.result().name();
+      states[i] = reply.state() == null ? null : reply.state().name();
+      codes[i] = reply.refusedCode() == null ? null : reply.refusedCode().name();
+      attempts[i] = reply.attempts();
+      i++;
+    }
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(UPDATE)) {
+      statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+      statement.setArray(1, connection.createArrayOf("uuid", ids));
+      statement.setArray(2, connection.createArrayOf("bool", acknowledged));
+      statement.setArray(3, connection.createArrayOf("text", results));
+      statement.setArray(4, connection.createArrayOf("text", states));
+      statement.setArray(5, connection.createArrayOf("text", codes));
+      statement.setArray(6, connection.createArrayOf("int4", attempts));
+      int updated = statement.executeUpdate();
+      if (!connection.getAutoCommit()) {
+        connection.commit();
+      }
+      if (updated != size) {
+        // every reply is about a transfer inserted before it was sent: anything else is a bug
+        failure.set(new SubmissionLogException("recorded " + updated + " replies of " + size
+            + ": some replies name transfers that were never recorded", null));
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    open = false;
+    try {
+      writer.join(FLUSH_TIMEOUT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The submission log cannot do its job: the run's record would be incomplete. */
+  public static final class SubmissionLogException extends RuntimeException {
+    public SubmissionLogException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

@@ -22,8 +22,9 @@ import java.util.UUID;
  * A consumer store in memory that keeps exactly what committed transactions keep (see {@link
  * MemoryProducerStore} for the transaction model). It enforces what {@code db/consumer/V1} enforces:
  * unique posting ids, at least one response counted, one CREDIT per transfer on a known account, no
- * negative balance ({@link StoreException}); a decision that never changes and a confirmation never
- * taken back ({@link Invariants.InvariantViolation}, as does an update of a row that does not exist).
+ * negative balance, a decision that never changes and a confirmation never taken back (the schema's
+ * trigger), all as {@link StoreException} like the Postgres store; an update of a row that does not
+ * exist is a programmer error ({@link Invariants.InvariantViolation}).
  */
 public final class MemoryConsumerStore implements ConsumerStore {
   private final String name;
@@ -166,11 +167,13 @@ public final class MemoryConsumerStore implements ConsumerStore {
       Objects.requireNonNull(posting, "posting");
       ConsumerPosting before = current(posting.id());
       Invariants.check(before != null, "an update changes exactly one existing posting", posting.id());
-      Invariants.check(before.decision() == posting.decision() && before.cause() == posting.cause(),
-          "a stored decision never changes: " + before.decision() + "/" + before.cause() + " -> "
-              + posting.decision() + "/" + posting.cause(), posting.id());
-      Invariants.check(!before.confirmed() || posting.confirmed(), "a confirmation is never taken back",
-          posting.id());
+      if (before.decision() != posting.decision() || before.cause() != posting.cause()) {
+        throw new StoreException(name + ": posting " + posting.id() + " was decided " + before.decision()
+            + ", refusing to change it to " + posting.decision() + "/" + posting.cause());
+      }
+      if (before.confirmed() && !posting.confirmed()) {
+        throw new StoreException(name + ": posting " + posting.id() + " is confirmed, refusing to unconfirm it");
+      }
       checkColumns(posting);
       written.put(posting.id(), posting);
     }

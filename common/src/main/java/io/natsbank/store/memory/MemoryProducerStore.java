@@ -23,8 +23,9 @@ import java.util.UUID;
  * writes into its own pending changes, and only a commit publishes them; an exception inside the
  * work discards them all. It enforces what the schema enforces ({@code db/producer/V1}): unique
  * transfer ids, payers that exist, one entry per transfer and kind (DEBIT or REFUND), no negative
- * balance ({@link StoreException}), and a final outcome that never changes ({@link
- * Invariants.InvariantViolation}, as does an update of a row that does not exist).
+ * balance, a final outcome that never changes (the schema's trigger), all as {@link StoreException}
+ * like the Postgres store; an update of a row that does not exist is a programmer error ({@link
+ * Invariants.InvariantViolation}).
  *
  * <p>Transactions are serialised on the store's monitor: safe for several threads, trivially
  * serialisable, so claiming due rows needs no skip-locked logic.
@@ -178,10 +179,11 @@ public final class MemoryProducerStore implements ProducerStore {
       Objects.requireNonNull(transfer, "transfer");
       ProducerTransfer before = current(transfer.id());
       Invariants.check(before != null, "an update changes exactly one existing transfer", transfer.id());
-      Invariants.check(!before.status().isFinal()
-              || (before.status() == transfer.status() && before.cause() == transfer.cause()),
-          "a final outcome never changes: " + before.status() + "/" + before.cause() + " -> " + transfer.status()
-              + "/" + transfer.cause(), transfer.id());
+      if (before.status().isFinal()
+          && (before.status() != transfer.status() || before.cause() != transfer.cause())) {
+        throw new StoreException(name + ": transfer " + transfer.id() + " is final as " + before.status()
+            + ", refusing to change it to " + transfer.status() + "/" + transfer.cause());
+      }
       checkColumns(transfer);
       written.put(transfer.id(), transfer);
     }

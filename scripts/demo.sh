@@ -121,11 +121,14 @@ if [ "$kill_some" = 1 ]; then
   kill_and_restart producer bank-p1 1 131
   kill_and_restart consumer bank-c1 1 111
 fi
-wait "$fire_pid" || log "fire reported failures (the audit below decides)"
+fire_status=0
+wait "$fire_pid" || fire_status=$?
+[ "$fire_status" = 0 ] || log "fire reported failures (exit $fire_status); auditing anyway"
 
 log "waiting until quiet, then auditing every database"
 set +e
 injector audit --wait-quiet-seconds "${NATSBANK_AUDIT_WAIT_SECONDS:-300}" | tee "$run/audit.txt"
 status=${PIPESTATUS[0]}
 set -e
-exit "$status"
+[ "$status" = 0 ] || exit "$status"
+exit "$fire_status"

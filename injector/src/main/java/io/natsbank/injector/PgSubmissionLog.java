@@ -73,6 +73,7 @@ public final class PgSubmissionLog implements SubmissionLog {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(
             "INSERT INTO runs (transfers, seed, mix) VALUES (?, ?, ?) RETURNING id")) {
+      connection.setAutoCommit(true); // pools hand out connections with auto-commit off
       statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
       statement.setLong(1, transfers);
       statement.setLong(2, seed);
@@ -90,6 +91,7 @@ public final class PgSubmissionLog implements SubmissionLog {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(
             "UPDATE runs SET finished_at = now(), summary = ? WHERE id = ?")) {
+      connection.setAutoCommit(true);
       statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
       statement.setString(1, summary);
       statement.setLong(2, runId);

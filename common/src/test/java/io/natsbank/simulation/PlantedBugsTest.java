@@ -3,6 +3,7 @@ package io.natsbank.simulation;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.natsbank.node.ConsumerStore;
+import io.natsbank.node.ProducerStore;
 import io.natsbank.node.TransactionWork;
 import io.natsbank.protocol.Account;
 import io.natsbank.protocol.ConsumerCore;
@@ -48,6 +49,11 @@ class PlantedBugsTest {
   @Test
   void consumerForgettingToResendResponsesIsCaught() {
     expectCaught("responses never re-sent", Simulation.Wiring.REAL.withConsumerStores(NeverDue::new));
+  }
+
+  @Test
+  void producerForgettingToResendPostingsIsCaught() {
+    expectCaught("postings never re-sent", Simulation.Wiring.REAL.withProducerStores(NeverDueProducer::new));
   }
 
   @Test
@@ -156,6 +162,60 @@ class PlantedBugsTest {
     return new ProducerTransfer(transfer.id(), transfer.terms(), wasOk ? TransferStatus.REJECTED : TransferStatus.OK,
         wasOk ? RejectCause.OVER_LIMIT : null, wasOk ? "flipped" : null, transfer.sent(), transfer.attempts(),
         transfer.nextAttemptAtMillis(), transfer.createdAtMillis(), Math.max(1, transfer.finishedAtMillis()));
+  }
+
+  /** A producer store whose re-send scan never finds anything: a posting lost is never sent again. */
+  static final class NeverDueProducer implements ProducerStore {
+    private final ProducerStore delegate;
+
+    NeverDueProducer(ProducerStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public <T> T inTransaction(TransactionWork<Tx, T> work) {
+      return delegate.inTransaction(tx -> work.run(new Tx() {
+        @Override
+        public void lockTransferIds(Collection<UUID> ids) {
+          tx.lockTransferIds(ids);
+        }
+
+        @Override
+        public Map<UUID, ProducerTransfer> findForUpdate(Collection<UUID> ids) {
+          return tx.findForUpdate(ids);
+        }
+
+        @Override
+        public Map<String, Account> lockAccounts(Collection<String> ids) {
+          return tx.lockAccounts(ids);
+        }
+
+        @Override
+        public List<ProducerTransfer> claimDue(long nowMillis, int limit) {
+          return List.of();
+        }
+
+        @Override
+        public void insert(Collection<ProducerTransfer> transfers) {
+          tx.insert(transfers);
+        }
+
+        @Override
+        public void update(Collection<ProducerTransfer> transfers) {
+          tx.update(transfers);
+        }
+
+        @Override
+        public void applyEntries(Collection<io.natsbank.protocol.Entry> entries) {
+          tx.applyEntries(entries);
+        }
+      }));
+    }
+
+    @Override
+    public Optional<ProducerTransfer> find(UUID id) {
+      return delegate.find(id);
+    }
   }
 
   /** A consumer store whose re-send scan never finds anything: responses are sent once, never again. */

@@ -87,11 +87,19 @@ public final class NatsTransport implements Transport {
     } else {
       dispatcher.subscribe(subject, queueGroup);
     }
-    return () -> {
-      try {
-        dispatcher.drain(DRAIN_TIMEOUT).get();
-      } catch (Exception e) {
-        connection.closeDispatcher(dispatcher);
+    return new Subscription() {
+      @Override
+      public void close() {
+        try {
+          dispatcher.drain(DRAIN_TIMEOUT).get();
+        } catch (Exception e) {
+          connection.closeDispatcher(dispatcher);
+        }
+      }
+
+      @Override
+      public boolean isActive() {
+        return dispatcher.isActive();
       }
     };
   }

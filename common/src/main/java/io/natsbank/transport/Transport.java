@@ -21,6 +21,14 @@ public interface Transport extends AutoCloseable {
   interface Subscription extends AutoCloseable {
     @Override
     void close();
+
+    /**
+     * Whether it still takes messages: not closed nor draining (while NATS is away it stays active and
+     * is renewed on reconnect). Readiness checks ask it; implementations that cannot tell say true.
+     */
+    default boolean isActive() {
+      return true;
+    }
   }
 
   void publish(String subject, Map<String, String> headers, byte[] body);

@@ -2,10 +2,13 @@ package io.natsbank.consumer;
 
 import io.natsbank.config.DatabaseOptions;
 import io.natsbank.config.FaultOptions;
+import io.natsbank.config.HealthOptions;
 import io.natsbank.config.NatsOptions;
 import io.natsbank.config.ServiceCommand;
 import io.natsbank.config.TuningOptions;
+import io.natsbank.runtime.HealthServer;
 import io.natsbank.transport.NatsSettings;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,6 +36,7 @@ public final class ConsumerMain implements Callable<Integer> {
   @Mixin DatabaseOptions database;
   @Mixin TuningOptions tuning;
   @Mixin FaultOptions faults;
+  @Mixin HealthOptions health;
 
   ConsumerConfig config() {
     String self = ServiceCommand.required(name, "--name", "NATSBANK_NAME");
@@ -43,13 +47,16 @@ public final class ConsumerMain implements Callable<Integer> {
   @Override
   public Integer call() {
     ConsumerConfig config;
+    Optional<HealthServer.Settings> healthSettings;
     try {
       config = config();
+      healthSettings = health.settings();
     } catch (IllegalArgumentException e) {
       System.err.println("consumer: " + e.getMessage());
       return ServiceCommand.EXIT_BAD_CONFIGURATION;
     }
-    return ServiceCommand.runUntilStopped(ConsumerService.start(config), "consumer " + config.name());
+    return ServiceCommand.runUntilStopped(HealthServer.serve(healthSettings, "consumer " + config.name(),
+        () -> ConsumerService.start(config), ConsumerService::healthChecks), "consumer " + config.name());
   }
 
   public static void main(String[] args) {

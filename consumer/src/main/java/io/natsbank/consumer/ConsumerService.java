@@ -12,7 +12,9 @@ import io.natsbank.protocol.Refusal.Code;
 import io.natsbank.protocol.Response;
 import io.natsbank.runtime.BatchWorker;
 import io.natsbank.runtime.Counters;
+import io.natsbank.runtime.HealthServer;
 import io.natsbank.runtime.InboundGuard;
+import io.natsbank.runtime.ReadinessChecks;
 import io.natsbank.runtime.Resender;
 import io.natsbank.runtime.Services;
 import io.natsbank.store.pg.Database;
@@ -21,6 +23,7 @@ import io.natsbank.transport.Delivery;
 import io.natsbank.transport.Subjects;
 import io.natsbank.transport.Transport;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,7 +105,12 @@ public final class ConsumerService implements AutoCloseable {
   }
 
   public boolean isReady() {
-    return transport.isConnected() && Services.databaseAnswers(dataSource);
+    return HealthServer.allPass(healthChecks());
+  }
+
+  /** The checks behind readiness, run in the background by the {@link HealthServer}. */
+  public List<HealthServer.Check> healthChecks() {
+    return ReadinessChecks.of(transport, List.of(subscription), dataSource);
   }
 
   @Override

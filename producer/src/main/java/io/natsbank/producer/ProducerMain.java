@@ -2,10 +2,13 @@ package io.natsbank.producer;
 
 import io.natsbank.config.DatabaseOptions;
 import io.natsbank.config.FaultOptions;
+import io.natsbank.config.HealthOptions;
 import io.natsbank.config.NatsOptions;
 import io.natsbank.config.ServiceCommand;
 import io.natsbank.config.TuningOptions;
+import io.natsbank.runtime.HealthServer;
 import io.natsbank.transport.NatsSettings;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,6 +40,7 @@ public final class ProducerMain implements Callable<Integer> {
   @Mixin DatabaseOptions database;
   @Mixin TuningOptions tuning;
   @Mixin FaultOptions faults;
+  @Mixin HealthOptions health;
 
   ProducerConfig config() {
     String self = ServiceCommand.required(name, "--name", "NATSBANK_NAME");
@@ -49,13 +53,16 @@ public final class ProducerMain implements Callable<Integer> {
   @Override
   public Integer call() {
     ProducerConfig config;
+    Optional<HealthServer.Settings> healthSettings;
     try {
       config = config();
+      healthSettings = health.settings();
     } catch (IllegalArgumentException e) {
       System.err.println("producer: " + e.getMessage());
       return ServiceCommand.EXIT_BAD_CONFIGURATION;
     }
-    return ServiceCommand.runUntilStopped(ProducerService.start(config), "producer " + config.name());
+    return ServiceCommand.runUntilStopped(HealthServer.serve(healthSettings, "producer " + config.name(),
+        () -> ProducerService.start(config), ProducerService::healthChecks), "producer " + config.name());
   }
 
   public static void main(String[] args) {

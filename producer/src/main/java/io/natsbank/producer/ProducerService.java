@@ -18,7 +18,9 @@ import io.natsbank.protocol.Response;
 import io.natsbank.protocol.SubmitRequest;
 import io.natsbank.runtime.BatchWorker;
 import io.natsbank.runtime.Counters;
+import io.natsbank.runtime.HealthServer;
 import io.natsbank.runtime.InboundGuard;
+import io.natsbank.runtime.ReadinessChecks;
 import io.natsbank.runtime.Resender;
 import io.natsbank.runtime.Services;
 import io.natsbank.store.pg.Database;
@@ -192,9 +194,14 @@ public final class ProducerService implements AutoCloseable {
     return counters;
   }
 
-  /** Ready when NATS is connected and the database answers. */
+  /** Ready when NATS is connected, every subscription is active and the database answers. */
   public boolean isReady() {
-    return transport.isConnected() && Services.databaseAnswers(dataSource);
+    return HealthServer.allPass(healthChecks());
+  }
+
+  /** The checks behind readiness, run in the background by the {@link HealthServer}. */
+  public List<HealthServer.Check> healthChecks() {
+    return ReadinessChecks.of(transport, subscriptions, dataSource);
   }
 
   /** Stops taking messages, finishes the batches in hand, then closes NATS and the database. */

@@ -1,0 +1,377 @@
+package io.natsbank.store.pg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.natsbank.node.ProducerStore;
+import io.natsbank.node.StoreException;
+import io.natsbank.protocol.Account;
+import io.natsbank.protocol.Currency;
+import io.natsbank.protocol.Entry;
+import io.natsbank.protocol.ProducerTransfer;
+import io.natsbank.protocol.RejectCause;
+import io.natsbank.protocol.TransferStatus;
+import io.natsbank.store.ProducerStoreContract;
+import io.natsbank.testing.Await;
+import io.natsbank.testing.Jdbc;
+import io.natsbank.testing.TestDatabase;
+import io.natsbank.testing.TestDatabases;
+import java.math.BigDecimal;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The producer contract on PostgreSQL, and what only a shared database can show: locks, retries, triggers. */
+class PgProducerStoreTest extends ProducerStoreContract {
+  static final Duration WAIT = Duration.ofSeconds(30);
+
+  private static TestDatabase database;
+  private final ExecutorService threads = Executors.newFixedThreadPool(2);
+
+  @BeforeAll
+  static void createDatabase() {
+    database = TestDatabases.create(Database.Role.PRODUCER);
+  }
+
+  @AfterAll
+  static void dropDatabase() {
+    if (database != null) {
+      database.close();
+    }
+  }
+
+  @AfterEach
+  void stopThreads() {
+    threads.shutdownNow();
+  }
+
+  @Override
+  protected ProducerStore newStore(List<Account> accounts) {
+    Jdbc.execute(database.dataSource(), "TRUNCATE entries, transfers, accounts");
+    Accounts.insertIfAbsent(database.dataSource(), accounts, database.statementTimeoutMillis());
+    return new PgProducerStore(database.dataSource(), database.statementTimeoutMillis());
+  }
+
+  @Test
+  void twoConcurrentClaimsNeverReturnTheSameTransfer() {
+    List<ProducerTransfer> due = new ArrayList<>();
+    for (int index = 0; index < 15; index++) {
+      due.add(pending(UUID.randomUUID(), T0 + index));
+    }
+    insert(due.toArray(ProducerTransfer[]::new));
+    CountDownLatch firstHoldsItsClaim = new CountDownLatch(1);
+    CountDownLatch secondHasClaimed = new CountDownLatch(1);
+
+    Future<List<ProducerTransfer>> first = threads.submit(() -> store.inTransaction(tx -> {
+      List<ProducerTransfer> claimed = tx.claimDue(T0 + 100, 10);
+      firstHoldsItsClaim.countDown();
+      Await.latch(secondHasClaimed, WAIT);
+      return claimed;
+    }));
+    Await.latch(firstHoldsItsClaim, WAIT);
+    List<ProducerTransfer> second = store.inTransaction(tx -> tx.claimDue(T0 + 100, 10));
+    secondHasClaimed.countDown();
+
+    assertEquals(due.subList(0, 10), Await.result(first, WAIT));
+    assertEquals(due.subList(10, 15), second);
+  }
+
+  @Test
+  void aDeadlockIsRetriedAndBothTransactionsCommit() {
+    CountDownLatch bothHoldTheirFirstLock = new CountDownLatch(2);
+    AtomicInteger runs = new AtomicInteger();
+    Future<Void> aliceThenBob = threads.submit(() -> lockBoth("alice", "bob", bothHoldTheirFirstLock, runs));
+    Future<Void> bobThenAlice = threads.submit(() -> lockBoth("bob", "alice", bothHoldTheirFirstLock, runs));
+
+    Await.result(aliceThenBob, WAIT);
+    Await.result(bobThenAlice, WAIT);
+
+    // At least one deadlock victim ran again; a victim that retries before the winner has taken the
+    // lock it freed can deadlock once more, so "exactly three runs" would be a timing assumption.
+    assertTrue(runs.get() >= 3, "runs: " + runs.get());
+    assertEquals(new BigDecimal("998.00"), balance("alice"));
+  }
+
+  private Void lockBoth(String first, String second, CountDownLatch bothHoldTheirFirstLock, AtomicInteger runs) {
+    return store.inTransaction(tx -> {
+      runs.incrementAndGet();
+      tx.lockAccounts(List.of(first));
+      bothHoldTheirFirstLock.countDown();
+      Await.latch(bothHoldTheirFirstLock, WAIT);
+      tx.lockAccounts(List.of(second));
+      tx.applyEntries(List.of(entry("alice", Entry.Kind.DEBIT, "1.00")));
+      return null;
+    });
+  }
+
+  @Test
+  void aSerializationFailureIsRetriedAndNothingOfTheFailedAttemptStays() {
+    ProducerTransfer transfer = pending(UUID.randomUUID(), T0);
+    AtomicInteger runs = new AtomicInteger();
+
+    store.inTransaction(tx -> {
+      tx.insert(List.of(transfer));
+      tx.applyEntries(List.of(new Entry(transfer.id(), "alice", Entry.Kind.DEBIT, new BigDecimal("12.34"))));
+      if (runs.incrementAndGet() == 1) {
+        raise((PgTx) tx, "serialization_failure");
+      }
+      return null;
+    });
+
+    assertEquals(2, runs.get());
+    assertEquals(Optional.of(transfer), store.find(transfer.id()));
+    assertEquals(new BigDecimal("987.66"), balance("alice"));
+  }
+
+  @Test
+  void aTransactionThatKeepsFailingGivesUpAfterTheAttemptLimit() {
+    AtomicInteger runs = new AtomicInteger();
+
+    StoreException failure = assertThrows(StoreException.class, () -> store.inTransaction(tx -> {
+      runs.incrementAndGet();
+      raise((PgTx) tx, "deadlock_detected");
+      return null;
+    }));
+
+    assertEquals(PgTransactions.TRANSACTION_ATTEMPTS_MAX, runs.get());
+    assertEquals("40P01", assertInstanceOf(SQLException.class, failure.getCause()).getSQLState());
+    assertTrue(failure.getMessage().contains("5 times"), failure.getMessage());
+  }
+
+  @Test
+  void otherDatabaseFailuresAreNotRetried() {
+    AtomicInteger runs = new AtomicInteger();
+
+    StoreException failure = assertThrows(StoreException.class, () -> store.inTransaction(tx -> {
+      runs.incrementAndGet();
+      raise((PgTx) tx, "division_by_zero");
+      return null;
+    }));
+
+    assertEquals(1, runs.get());
+    assertEquals("22012", assertInstanceOf(SQLException.class, failure.getCause()).getSQLState());
+  }
+
+  @Test
+  void workThatSwallowsADatabaseFailureStillCannotCommit() {
+    ProducerTransfer transfer = pending(UUID.randomUUID(), T0);
+
+    assertThrows(StoreException.class, () -> store.inTransaction(tx -> {
+      tx.insert(List.of(transfer));
+      try {
+        raise((PgTx) tx, "division_by_zero");
+      } catch (RuntimeException swallowed) {
+        // a careless caller carries on
+      }
+      return null;
+    }));
+
+    assertEquals(Optional.empty(), store.find(transfer.id()));
+  }
+
+  private static void raise(PgTx tx, String condition) {
+    tx.run("raising " + condition, () -> {
+      try (var statement = tx.prepare(
+          "DO $$ BEGIN RAISE EXCEPTION 'simulated' USING ERRCODE = '" + condition + "'; END $$")) {
+        statement.execute();
+        return null;
+      }
+    });
+  }
+
+  @Test
+  void theDatabaseRefusesToChangeAFinalStatus() {
+    ProducerTransfer ok = okWithReason(UUID.randomUUID(), T0);
+    insert(ok);
+    ProducerTransfer rejected = new ProducerTransfer(ok.id(), ok.terms(), TransferStatus.REJECTED,
+        RejectCause.OVER_LIMIT, "changed my mind", true, ok.attempts(), ok.nextAttemptAtMillis(), ok.createdAtMillis(),
+        ok.finishedAtMillis());
+
+    StoreException failure = assertThrows(StoreException.class, () -> store.inTransaction(tx -> {
+      tx.update(List.of(rejected));
+      return null;
+    }));
+    assertTrue(failure.getMessage().contains("is final as OK"), failure.getMessage());
+    IllegalStateException direct = assertThrows(IllegalStateException.class, () -> Jdbc.execute(
+        database.dataSource(), "UPDATE transfers SET status = 'PENDING', finished_at = NULL WHERE id = ?", ok.id()));
+    assertTrue(direct.getMessage().contains("refusing"), direct.getMessage());
+
+    assertEquals(Optional.of(ok), store.find(ok.id()));
+  }
+
+  @Test
+  void theDatabaseRefusesANegativeBalance() {
+    assertThrows(StoreException.class, () -> store.inTransaction(tx -> {
+      tx.applyEntries(List.of(entry("alice", Entry.Kind.DEBIT, "1000.01")));
+      return null;
+    }));
+
+    assertEquals(new BigDecimal("1000.00"), balance("alice"));
+  }
+
+  @Test
+  void anEntryOnAnUnknownAccountFails() {
+    assertThrows(StoreException.class, () -> store.inTransaction(tx -> {
+      tx.applyEntries(List.of(entry("nobody", Entry.Kind.REFUND, "1.00")));
+      return null;
+    }));
+  }
+
+  @Test
+  void claimDueUsesThePartialIndexOnUnfinishedTransfers() {
+    Jdbc.execute(database.dataSource(), "INSERT INTO transfers (" + TransferRows.COLUMNS + ")"
+        + " SELECT gen_random_uuid(), 'bank-a', 'bank-b', 'alice', 'payee-1', 1.00, 'EUR', 'OK', NULL, NULL, true,"
+        + " 1, now(), now(), now() FROM generate_series(1, 20000)");
+    insert(pending(UUID.randomUUID(), T0));
+    Jdbc.execute(database.dataSource(), "ANALYZE transfers");
+
+    String plan = String.join("\n", Jdbc.column(database.dataSource(),
+        "EXPLAIN " + PgProducerStore.CLAIM_DUE_SQL, java.time.OffsetDateTime.now(), 100).stream()
+        .map(Object::toString).toList());
+
+    assertTrue(plan.contains("transfers_due"), plan);
+  }
+
+  @Test
+  void lockTransferIdsMakesASecondTransactionWaitUntilTheFirstCommits() {
+    UUID id = UUID.randomUUID();
+    CountDownLatch firstHoldsTheLock = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Future<Object> first = threads.submit(() -> store.inTransaction(tx -> {
+      tx.lockTransferIds(List.of(id));
+      firstHoldsTheLock.countDown();
+      Await.latch(release, WAIT);
+      tx.insert(List.of(pending(id, T0)));
+      return null;
+    }));
+    Await.latch(firstHoldsTheLock, WAIT);
+    Future<Optional<ProducerTransfer>> second = threads.submit(() -> store.inTransaction(tx -> {
+      tx.lockTransferIds(List.of(UUID.randomUUID(), id));
+      return Optional.ofNullable(tx.findForUpdate(List.of(id)).get(id));
+    }));
+
+    Await.until("the second transaction waits for the advisory lock", WAIT, () -> waitingAdvisoryLocks() == 1);
+    assertFalse(second.isDone());
+    release.countDown();
+
+    Await.result(first, WAIT);
+    assertTrue(Await.result(second, WAIT).isPresent(), "the second saw what the first committed");
+  }
+
+  private static long waitingAdvisoryLocks() {
+    return Jdbc.count(database.dataSource(), "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+  }
+
+  @Test
+  void aStatementThatWaitsLongerThanTheTimeoutIsCancelled() {
+    UUID id = UUID.randomUUID();
+    ProducerStore impatient = new PgProducerStore(database.dataSource(), 1);
+    CountDownLatch firstHoldsTheLock = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Future<Object> first = threads.submit(() -> store.inTransaction(tx -> {
+      tx.lockTransferIds(List.of(id));
+      firstHoldsTheLock.countDown();
+      Await.latch(release, WAIT);
+      return null;
+    }));
+    Await.latch(firstHoldsTheLock, WAIT);
+
+    try {
+      StoreException failure = assertThrows(StoreException.class, () -> impatient.inTransaction(tx -> {
+        tx.lockTransferIds(List.of(id));
+        return null;
+      }));
+      assertEquals("57014", assertInstanceOf(SQLException.class, failure.getCause()).getSQLState());
+    } finally {
+      release.countDown();
+    }
+    Await.result(first, WAIT);
+  }
+
+  @Test
+  void findDoesNotWaitForALockedTransfer() {
+    ProducerTransfer transfer = pending(UUID.randomUUID(), T0);
+    insert(transfer);
+
+    Optional<ProducerTransfer> seen = store.inTransaction(tx -> {
+      tx.findForUpdate(List.of(transfer.id()));
+      return store.find(transfer.id());
+    });
+
+    assertEquals(Optional.of(transfer), seen);
+  }
+
+  @Test
+  void everyClaimedRowIsClaimedOnceAcrossManyConcurrentClaims() {
+    List<ProducerTransfer> due = new ArrayList<>();
+    for (int index = 0; index < 200; index++) {
+      due.add(pending(UUID.randomUUID(), T0 + index));
+    }
+    insert(due.toArray(ProducerTransfer[]::new));
+    List<Future<List<UUID>>> claims = new ArrayList<>();
+    for (int worker = 0; worker < 2; worker++) {
+      claims.add(threads.submit(() -> claimAndPushBack(T0 + 1_000)));
+    }
+
+    Set<UUID> seen = new HashSet<>();
+    int total = 0;
+    for (Future<List<UUID>> claim : claims) {
+      List<UUID> ids = Await.result(claim, WAIT);
+      total += ids.size();
+      seen.addAll(ids);
+    }
+    assertEquals(200, total);
+    assertEquals(200, seen.size());
+  }
+
+  /** Claims in small batches and pushes each claimed transfer past {@code nowMillis}, until none is due. */
+  private List<UUID> claimAndPushBack(long nowMillis) {
+    List<UUID> claimedIds = new ArrayList<>();
+    for (int round = 0; round < 1_000; round++) {
+      List<ProducerTransfer> claimed = store.inTransaction(tx -> {
+        List<ProducerTransfer> batch = tx.claimDue(nowMillis, 7);
+        tx.update(batch.stream().map(transfer -> new ProducerTransfer(transfer.id(), transfer.terms(),
+            transfer.status(), null, null, true, transfer.attempts() + 1, nowMillis + 1, transfer.createdAtMillis(),
+            0)).toList());
+        return batch;
+      });
+      if (claimed.isEmpty()) {
+        return claimedIds;
+      }
+      claimed.forEach(transfer -> claimedIds.add(transfer.id()));
+    }
+    throw new AssertionError("still claiming after 1000 rounds");
+  }
+
+  @Test
+  void accountsAreSeededOnceWithTheirOpeningBalance() {
+    Account dora = new Account("dora", Currency.EUR, new BigDecimal("10.00"), false, null);
+    long timeoutMillis = database.statementTimeoutMillis();
+
+    assertEquals(1, Accounts.insertIfAbsent(database.dataSource(), List.of(dora, ALICE), timeoutMillis));
+    assertEquals(0, Accounts.insertIfAbsent(database.dataSource(),
+        List.of(dora.withBalance(new BigDecimal("99.00"))), timeoutMillis));
+
+    assertEquals(List.of(ALICE, BOB, CAROL, dora), Accounts.readAll(database.dataSource(), timeoutMillis));
+    assertEquals(new BigDecimal("10.00"), Jdbc.value(database.dataSource(),
+        "SELECT opening_balance FROM accounts WHERE id = 'dora'"));
+  }
+}

@@ -1,0 +1,122 @@
+package io.natsbank.injector;
+
+import io.natsbank.codec.ApiCodec;
+import io.natsbank.codec.ApiCodec.ApiReply;
+import io.natsbank.codec.ApiCodec.ApiRequest;
+import io.natsbank.codec.DecodeException;
+import io.natsbank.protocol.ProducerTransfer;
+import io.natsbank.protocol.RejectCause;
+import io.natsbank.protocol.SubmitRequest;
+import io.natsbank.protocol.TransferStatus;
+import io.natsbank.transport.Delivery;
+import io.natsbank.transport.Transport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fake {@link Transport} standing for the producers' API: every request is decoded and handed to a
+ * script, which answers with a reply, or with {@link #TIMEOUT} to let the request time out. Replies
+ * come asynchronously after {@code replyDelayMillis}. It records every request and the largest number
+ * of requests outstanding at once.
+ */
+final class FakeProducers implements Transport {
+  /** What the script returns for "no answer": the request times out. */
+  static final ApiReply TIMEOUT = null;
+
+  /** Decides the answer to a request; {@code attempt} counts the requests seen for this transfer id. */
+  @FunctionalInterface
+  interface Script {
+    ApiReply answer(String subject, ApiRequest request, int attempt);
+  }
+
+  record Seen(String subject, UUID transferId, byte[] body) {}
+
+  private final Script script;
+  private final long replyDelayMillis;
+  private final ScheduledExecutorService replies = Executors.newScheduledThreadPool(2);
+  final List<Seen> seen = new CopyOnWriteArrayList<>();
+  private final Map<UUID, AtomicInteger> attempts = new ConcurrentHashMap<>();
+  private final AtomicInteger outstanding = new AtomicInteger();
+  final AtomicInteger outstandingMax = new AtomicInteger();
+  /** Called with each submit before it is answered (to check what was recorded before sending). */
+  volatile java.util.function.Consumer<SubmitRequest> onSubmit = request -> {};
+
+  FakeProducers(long replyDelayMillis, Script script) {
+    this.replyDelayMillis = replyDelayMillis;
+    this.script = script;
+  }
+
+  @Override
+  public CompletableFuture<Delivery> request(String subject, Map<String, String> headers, byte[] body,
+      Duration timeout) {
+    ApiRequest request;
+    try {
+      request = ApiCodec.decodeRequest(body);
+    } catch (DecodeException e) {
+      return CompletableFuture.failedFuture(new AssertionError("the injector sent a malformed request: " + e));
+    }
+    if (request instanceof ApiRequest.Submit submit) {
+      onSubmit.accept(submit.request());
+    }
+    seen.add(new Seen(subject, request.transferId(), body.clone()));
+    int attempt = attempts.computeIfAbsent(request.transferId(), id -> new AtomicInteger()).incrementAndGet();
+    outstandingMax.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
+    ApiReply reply = script.answer(subject, request, attempt);
+    CompletableFuture<Delivery> future = new CompletableFuture<>();
+    replies.schedule(() -> {
+      outstanding.decrementAndGet();
+      if (reply == TIMEOUT) {
+        future.completeExceptionally(new TimeoutException("no reply within " + timeout));
+      } else {
+        future.complete(new Delivery("_INBOX.reply", null, Map.of(), ApiCodec.encodeReply(reply)));
+      }
+    }, replyDelayMillis, TimeUnit.MILLISECONDS);
+    return future;
+  }
+
+  int attempts(UUID id) {
+    AtomicInteger count = attempts.get(id);
+    return count == null ? 0 : count.get();
+  }
+
+  /** The stored transfer a producer would answer with, in {@code status}. */
+  static ProducerTransfer transfer(String producer, SubmitRequest request, TransferStatus status) {
+    boolean rejected = status == TransferStatus.REJECTED;
+    return new ProducerTransfer(request.transferId(), request.termsAt(producer), status,
+        rejected ? RejectCause.INSUFFICIENT_FUNDS : null, null, !rejected, rejected ? 0 : 1, 0, 1_000,
+        status.isFinal() ? 2_000 : 0);
+  }
+
+  @Override
+  public void publish(String subject, Map<String, String> headers, byte[] body) {
+    throw new UnsupportedOperationException("the injector only makes requests");
+  }
+
+  @Override
+  public Subscription subscribe(String subject, String queueGroup, Handler handler) {
+    throw new UnsupportedOperationException("the injector only makes requests");
+  }
+
+  @Override
+  public boolean isConnected() {
+    return true;
+  }
+
+  @Override
+  public void flush(Duration timeout) {}
+
+  @Override
+  public void close() {
+    replies.shutdownNow();
+  }
+}

@@ -98,12 +98,9 @@ final class Sql {
     if (value == null) {
       return null;
     }
-    try {
-      return value.setScale(scale, RoundingMode.UNNECESSARY);
-    } catch (ArithmeticException e) {
-      Invariants.check(false, "stored amounts have at most the currency's decimals", column + "=" + value);
-      throw e;
-    }
+    Invariants.check(value.stripTrailingZeros().scale() <= scale, "stored amounts have at most the currency's "
+        + scale + " decimals", column + "=" + value.toPlainString());
+    return value.setScale(scale, RoundingMode.UNNECESSARY);
   }
 
   /** A batch where every statement must touch exactly one row: anything else is a programmer error. */

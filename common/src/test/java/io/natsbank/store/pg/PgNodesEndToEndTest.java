@@ -218,7 +218,7 @@ class PgNodesEndToEndTest {
     assertEquals(new BigDecimal("98725.00"), balance(producerDatabase, "hot"));
     assertEquals(new BigDecimal("1275.00"), balance(consumerDatabase, "dave"));
     assertEquals(50L, Jdbc.count(producerDatabase.dataSource(),
-        "SELECT count(*) FROM transfer_status WHERE state = 'OK' AND final"));
+        "SELECT count(*) FROM transfer_status WHERE state = 'OK' AND final AND next_resend_at IS NULL"));
     assertEquals(50L, Jdbc.count(consumerDatabase.dataSource(),
         "SELECT count(*) FROM posting_status WHERE confirmed AND next_resend_at IS NULL"));
     assertQuietAfterAnHour();

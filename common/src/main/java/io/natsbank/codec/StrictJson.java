@@ -66,7 +66,8 @@ final class StrictJson {
     json.tryReadTransferId();
     int version = json.integer("v");
     if (version != VERSION) {
-      throw json.refuse(Code.UNSUPPORTED_VERSION, "version " + version + " is not supported, expected " + VERSION);
+      throw json.refuse(Code.UNSUPPORTED_VERSION,
+          "field 'v': version " + version + " is not supported, expected " + VERSION);
     }
     return json;
   }

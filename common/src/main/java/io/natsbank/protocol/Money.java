@@ -60,7 +60,7 @@ public record Money(BigDecimal amount, Currency currency) implements Comparable<
       throw new InvalidAmountException("amount must be a plain decimal like 12.34, got '" + text + "'");
     }
     BigDecimal value = new BigDecimal(text);
-    if (value.stripTrailingZeros().scale() > currency.scale()) {
+    if (value.scale() > currency.scale()) {
       throw new InvalidAmountException(
           "amount " + text + " has more than " + currency.scale() + " decimals allowed for " + currency);
     }

@@ -28,6 +28,9 @@ public record Response(
     if ((outcome == Outcome.REJECTED) != (cause != null)) {
       throw new IllegalArgumentException("cause is required for REJECTED and only for REJECTED, outcome " + outcome);
     }
+    if (reason != null && outcome != Outcome.REJECTED) {
+      throw new IllegalArgumentException("reason is only carried by REJECTED, outcome " + outcome);
+    }
     if (reason != null && reason.length() > REASON_LENGTH_MAX) {
       throw new IllegalArgumentException("reason is longer than " + REASON_LENGTH_MAX + " characters");
     }

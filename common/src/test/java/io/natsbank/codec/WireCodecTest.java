@@ -665,7 +665,7 @@ class WireCodecTest {
 
       DecodeException refusal = refused(bytes(message));
 
-      assertEquals("UNSUPPORTED_VERSION: version 3 is not supported, expected 1", refusal.getMessage());
+      assertEquals("UNSUPPORTED_VERSION: field 'v': version 3 is not supported, expected 1", refusal.getMessage());
     }
   }
 

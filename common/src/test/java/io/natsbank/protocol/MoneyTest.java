@@ -47,16 +47,16 @@ class MoneyTest {
       assertEquals(expected, money.text());
     }
 
-    /** Trailing zeros past the currency's scale are accepted: the value is exact, nothing is rounded. */
+    /** More decimals than the currency has are refused even when they are zeros: the text is over-scale. */
     @ParameterizedTest
     @CsvSource({
-        "1.100, EUR, 1.10",
-        "1.0000000000, EUR, 1.00",
-        "1.0, JPY, 1",
-        "100.000, JPY, 100",
+        "1.100, EUR",
+        "1.000, EUR",
+        "1.0, JPY",
+        "100.000, JPY",
     })
-    void acceptsTrailingZerosBeyondTheCurrencyScale(String text, Currency currency, String expected) {
-      assertEquals(new BigDecimal(expected), Money.parsePositive(text, currency).amount());
+    void refusesTrailingZerosBeyondTheCurrencyScale(String text, Currency currency) {
+      assertTrue(refusalOf(text, currency).contains("decimals allowed for " + currency), text);
     }
 
     /** Leading zeros are accepted too; the wire form written back is canonical. */

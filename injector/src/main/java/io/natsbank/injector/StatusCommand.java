@@ -21,8 +21,8 @@ final class StatusCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "TRANSFER_ID", description = "The transfer id (a lower-case UUID).")
   String transferId;
 
-  @Option(names = "--producer", paramLabel = "NAME",
-      description = "Ask only this producer (default: every producer of --producers).")
+  @Option(names = "--producer", paramLabel = "NAME", defaultValue = "${env:NATSBANK_STATUS_PRODUCER:-}",
+      description = "Ask only this producer (env NATSBANK_STATUS_PRODUCER, default: every producer of --producers).")
   String producer;
 
   @Option(names = "--producers", paramLabel = "NAMES", defaultValue = "${env:NATSBANK_PRODUCERS:-}",
@@ -37,7 +37,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<String> asked = producer != null
+    List<String> asked = producer != null && !producer.isBlank()
         ? List.of(Names.participant("--producer", producer))
         : Participants.required("--producers", "NATSBANK_PRODUCERS", producers);
     var id = Names.transferId(transferId);

@@ -1,0 +1,152 @@
+package io.natsbank.injector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.natsbank.codec.ApiCodec.Result;
+import io.natsbank.protocol.Currency;
+import io.natsbank.protocol.Money;
+import io.natsbank.protocol.Refusal;
+import io.natsbank.protocol.TransferStatus;
+import io.natsbank.testing.Jdbc;
+import io.natsbank.testing.TestDatabase;
+import io.natsbank.testing.TestDatabases;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(120)
+class PgSubmissionLogTest {
+  private static TestDatabase database;
+  private long runId;
+
+  @BeforeAll
+  static void createDatabase() {
+    database = TestDatabases.createEmpty();
+    Setup.migrateInjector(database.dataSource());
+  }
+
+  @AfterAll
+  static void dropDatabase() {
+    if (database != null) {
+      database.close();
+    }
+  }
+
+  @BeforeEach
+  void newRun() {
+    Jdbc.execute(database.dataSource(), "TRUNCATE submissions, runs");
+    runId = PgSubmissionLog.startRun(database.dataSource(), 3, 42, "normal=1");
+  }
+
+  private static List<PlannedTransfer> plan(int count) {
+    TransferPlanner planner = new TransferPlanner(new TransferPlanner.Settings(List.of("bank-p1"),
+        List.of("bank-c1"), 100, TransferMix.parse(TransferMix.DEFAULT), Money.parsePositive("0.01", Currency.EUR),
+        Money.parsePositive("50.00", Currency.EUR), Money.parsePositive("5000.00", Currency.EUR)), 5,
+        new UuidV7(System::currentTimeMillis, new SplittableRandom(5))::next);
+    List<PlannedTransfer> planned = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      planned.add(planner.next());
+    }
+    return planned;
+  }
+
+  private static Object column(UUID id, String column) {
+    return Jdbc.value(database.dataSource(), "SELECT " + column + " FROM submissions WHERE id = ?", id);
+  }
+
+  @Test
+  void submissionsAreRecordedWithTheirTermsAndRepliesMarkThemAcknowledged() {
+    List<PlannedTransfer> planned = plan(3);
+    UUID accepted = planned.get(0).request().transferId();
+    UUID refused = planned.get(1).request().transferId();
+    UUID unanswered = planned.get(2).request().transferId();
+    try (PgSubmissionLog log = new PgSubmissionLog(database.dataSource(), runId)) {
+      log.recordSubmitted(planned);
+      assertEquals(3L, Jdbc.count(database.dataSource(), "SELECT count(*) FROM submissions WHERE NOT acknowledged "
+          + "AND run_id = ?", runId));
+      assertEquals(planned.get(0).request().amount().amount(), column(accepted, "amount"));
+      assertEquals(planned.get(0).request().payee(), column(accepted, "payee"));
+
+      log.recordReply(new ReplyRecord(accepted, Result.ACCEPTED, TransferStatus.PENDING, null, 2));
+      log.recordReply(new ReplyRecord(refused, Result.REFUSED, null, Refusal.Code.UNKNOWN_ACCOUNT, 1));
+      log.flush();
+
+      assertEquals(true, column(accepted, "acknowledged"));
+      assertEquals("ACCEPTED", column(accepted, "reply_result"));
+      assertEquals("PENDING", column(accepted, "reply_state"));
+      assertEquals(2, column(accepted, "attempts"));
+      assertEquals(false, column(refused, "acknowledged"));
+      assertEquals("UNKNOWN_ACCOUNT", column(refused, "refused_code"));
+      assertEquals(false, column(unanswered, "acknowledged"));
+
+      log.recordReply(new ReplyRecord(accepted, Result.FOUND, TransferStatus.OK, null, 0));
+      log.flush();
+      assertEquals(true, column(accepted, "acknowledged"), "a status answer never takes an acknowledgement back");
+      assertEquals("ACCEPTED", column(accepted, "reply_result"));
+      assertEquals("OK", column(accepted, "reply_state"));
+      assertEquals(2, column(accepted, "attempts"));
+    }
+  }
+
+  @Test
+  void repliesAboutOneTransferInOneBatchKeepTheAcknowledgement() {
+    ReplyRecord acknowledged = new ReplyRecord(UUID.randomUUID(), Result.DUPLICATE, TransferStatus.ACKED, null, 3);
+    ReplyRecord found = new ReplyRecord(acknowledged.id(), Result.FOUND, TransferStatus.OK, null, 0);
+    ReplyRecord merged = PgSubmissionLog.merge(acknowledged, found);
+    assertTrue(merged.acknowledged());
+    assertEquals(TransferStatus.OK, merged.state());
+    assertEquals(3, merged.attempts());
+  }
+
+  @Test
+  void manyRepliesAreWrittenInBatchesAndAllMadeDurableByFlush() {
+    List<PlannedTransfer> planned = plan(12_000);
+    try (PgSubmissionLog log = new PgSubmissionLog(database.dataSource(), runId)) {
+      for (int from = 0; from < planned.size(); from += 1_000) {
+        log.recordSubmitted(planned.subList(from, from + 1_000));
+      }
+      planned.forEach(transfer -> log.recordReply(
+          new ReplyRecord(transfer.request().transferId(), Result.ACCEPTED, TransferStatus.PENDING, null, 1)));
+      log.flush();
+    }
+    assertEquals(12_000L, Jdbc.count(database.dataSource(), "SELECT count(*) FROM submissions WHERE acknowledged"));
+  }
+
+  @Test
+  void anAcknowledgementCannotBeTakenBackInTheDatabaseEither() {
+    List<PlannedTransfer> planned = plan(1);
+    UUID id = planned.get(0).request().transferId();
+    try (PgSubmissionLog log = new PgSubmissionLog(database.dataSource(), runId)) {
+      log.recordSubmitted(planned);
+      log.recordReply(new ReplyRecord(id, Result.ACCEPTED, TransferStatus.PENDING, null, 1));
+      log.flush();
+    }
+    IllegalStateException refused = assertThrows(IllegalStateException.class, () ->
+        Jdbc.execute(database.dataSource(), "UPDATE submissions SET acknowledged = false WHERE id = ?", id));
+    assertTrue(refused.getMessage().contains("refusing to take it back"), refused.getMessage());
+  }
+
+  @Test
+  void aReplyAboutATransferNeverRecordedMakesFlushFail() {
+    try (PgSubmissionLog log = new PgSubmissionLog(database.dataSource(), runId)) {
+      log.recordReply(new ReplyRecord(UUID.randomUUID(), Result.ACCEPTED, TransferStatus.PENDING, null, 1));
+      assertThrows(PgSubmissionLog.SubmissionLogException.class, log::flush);
+    }
+  }
+
+  @Test
+  void theRunIsRecordedWithItsSummary() {
+    try (PgSubmissionLog log = new PgSubmissionLog(database.dataSource(), runId)) {
+      log.finishRun("fire: submitted=3");
+    }
+    assertEquals("fire: submitted=3", Jdbc.value(database.dataSource(), "SELECT summary FROM runs WHERE id = ?", runId));
+  }
+}

@@ -69,6 +69,7 @@ abstract class Instance implements Network.Endpoint {
 
   /** Starts (or restarts) the process: a fresh node over the same store, a fresh re-send timer. */
   final void start() {
+    world.tracer().log(() -> address + (generation == 0 ? " starts" : " restarts"));
     up = true;
     generation++;
     startNode();
@@ -79,6 +80,7 @@ abstract class Instance implements Network.Endpoint {
     if (!up) {
       return;
     }
+    world.tracer().log(() -> address + " CRASHES");
     up = false;
     generation++;
     clearInboxes();
@@ -102,6 +104,7 @@ abstract class Instance implements Network.Endpoint {
   final void beforeCommit(boolean wrote) {
     if (wrote && up && world.crashHere()) {
       world.stats().crashesBeforeCommit++;
+      world.tracer().log(() -> address + " dies before its commit");
       throw crashNow();
     }
   }
@@ -110,6 +113,7 @@ abstract class Instance implements Network.Endpoint {
   final void afterCommit(boolean wrote) {
     if (wrote && up && world.crashHere()) {
       world.stats().crashesAfterCommit++;
+      world.tracer().log(() -> address + " dies right after its commit");
       throw crashNow();
     }
   }
@@ -117,6 +121,7 @@ abstract class Instance implements Network.Endpoint {
   private void send(ProtocolMessage message) {
     if (up && world.crashHere()) {
       world.stats().crashesDuringSends++;
+      world.tracer().log(() -> address + " dies before sending " + Tracer.describe(message));
       crash();
     }
     if (!up) {

@@ -23,19 +23,23 @@ final class Network {
   private final Scheduler scheduler;
   private final RandomGenerator random;
   private final Stats stats;
+  private final Tracer tracer;
   private final List<Set<String>> partitions = new ArrayList<>();
   private Scenario.Faults faults;
 
-  Network(Scheduler scheduler, RandomGenerator random, Stats stats, Scenario.Faults faults) {
+  Network(Scheduler scheduler, RandomGenerator random, Stats stats, Tracer tracer, Scenario.Faults faults) {
     this.scheduler = scheduler;
     this.random = random;
     this.stats = stats;
+    this.tracer = tracer;
     this.faults = faults;
   }
 
-  /** Sends to one member of {@code group}, chosen on arrival. */
-  <E extends Endpoint> void toGroup(String from, List<E> group, Consumer<E> deliver) {
-    transmit(() -> {
+  /** Sends {@code message} to one member of {@code group}, chosen on arrival. */
+  <E extends Endpoint> void toGroup(String from, String groupName, List<E> group, Object message,
+      Consumer<E> deliver) {
+    tracer.log(() -> from + " sends " + Tracer.describe(message) + " to " + groupName);
+    transmit(message, () -> {
       List<E> reachable = new ArrayList<>(group.size());
       for (E member : group) {
         if (member.up() && !blocked(from, member.address())) {
@@ -44,32 +48,42 @@ final class Network {
       }
       if (reachable.isEmpty()) {
         stats.undeliverable++;
+        tracer.log(() -> "no member of " + groupName + " up and reachable from " + from + ": lost "
+            + Tracer.describe(message));
         return;
       }
-      deliver.accept(reachable.get(random.nextInt(reachable.size())));
+      E member = reachable.get(random.nextInt(reachable.size()));
+      tracer.log(() -> member.address() + " receives " + Tracer.describe(message));
+      deliver.accept(member);
     });
   }
 
-  /** Sends to one endpoint (a reply inbox). */
-  void toEndpoint(String from, Endpoint to, Runnable deliver) {
-    transmit(() -> {
+  /** Sends {@code message} to one endpoint (a reply inbox). */
+  void toEndpoint(String from, Endpoint to, Object message, Runnable deliver) {
+    tracer.log(() -> from + " sends " + Tracer.describe(message) + " to " + to.address());
+    transmit(message, () -> {
       if (!to.up() || blocked(from, to.address())) {
         stats.undeliverable++;
+        tracer.log(() -> to.address() + " unreachable from " + from + ": lost " + Tracer.describe(message));
         return;
       }
+      tracer.log(() -> to.address() + " receives " + Tracer.describe(message));
       deliver.run();
     });
   }
 
-  private void transmit(Runnable arrival) {
+  private void transmit(Object message, Runnable arrival) {
     if (faults.dropRate() > 0 && random.nextDouble() < faults.dropRate()) {
       stats.dropped++;
+      tracer.log(() -> "network drops " + Tracer.describe(message));
       return;
     }
     int copies = 1;
     if (faults.duplicateRate() > 0 && random.nextDouble() < faults.duplicateRate()) {
       copies = 2 + (random.nextInt(4) == 0 ? 1 : 0);
       stats.duplicated += copies - 1;
+      int shown = copies;
+      tracer.log(() -> "network duplicates " + Tracer.describe(message) + " x" + shown);
     }
     for (int copy = 0; copy < copies; copy++) {
       scheduler.after(random.nextLong(faults.delayTicksMax() + 1), arrival);
@@ -80,10 +94,13 @@ final class Network {
   void partition(Set<String> side) {
     partitions.add(side);
     stats.partitions++;
+    tracer.log(() -> "partition cuts " + side + " from the rest");
   }
 
   void join(Set<String> side) {
-    partitions.remove(side);
+    if (partitions.remove(side)) {
+      tracer.log(() -> "partition of " + side + " joins");
+    }
   }
 
   boolean blocked(String from, String to) {

@@ -23,6 +23,8 @@ record Scenario(
   static final int PARTICIPANTS_MAX = 3;
   static final int INSTANCES_MAX = 3;
   static final int TRANSFERS_MAX = 24;
+  /** One seed in twenty is busy: many transfers compete for the same payers and batches fill up. */
+  static final int BUSY_TRANSFERS_MAX = 150;
   static final long FAULT_PHASE_TICKS_MIN = 100;
   static final long FAULT_PHASE_TICKS_MAX = 800;
 
@@ -70,7 +72,9 @@ record Scenario(
       String name = "consumer-" + index;
       consumers.add(new Participant(name, 1 + random.nextInt(INSTANCES_MAX), payeeAccounts(name, random)));
     }
-    int transfers = 1 + random.nextInt(TRANSFERS_MAX);
+    int transfers = random.nextInt(20) == 0
+        ? random.nextInt(TRANSFERS_MAX, BUSY_TRANSFERS_MAX + 1)
+        : 1 + random.nextInt(TRANSFERS_MAX);
     long faultPhaseTicks = random.nextLong(FAULT_PHASE_TICKS_MIN, FAULT_PHASE_TICKS_MAX + 1);
     return new Scenario(producers, consumers, transfers, faultPhaseTicks, faults(random));
   }

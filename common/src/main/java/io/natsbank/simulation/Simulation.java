@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -99,9 +100,17 @@ public final class Simulation {
   }
 
   public static Result run(long seed, Wiring wiring) {
+    return run(seed, wiring, null);
+  }
+
+  /** Runs one seed, handing every event of the run to {@code trace} (null: no trace). */
+  public static Result run(long seed, Wiring wiring, Consumer<String> trace) {
     SplittableRandom random = new SplittableRandom(seed);
     Scenario scenario = Scenario.generate(random.split());
-    World world = new World(scenario, wiring, random.split());
+    World world = new World(scenario, wiring, random.split(), trace);
+    if (trace != null) {
+      trace.accept("seed " + seed + ": " + scenario);
+    }
     Scheduler scheduler = world.scheduler();
     world.start();
     runUntil(scheduler, scenario.faultPhaseTicks());
@@ -109,6 +118,7 @@ public final class Simulation {
     long healedAt = scheduler.now();
     boolean settled = runUntilQuiet(world, healedAt + SETTLE_TICKS_MAX);
     long settleTicks = scheduler.now() - healedAt;
+    world.tracer().log(() -> settled ? "QUIET after " + settleTicks + " ticks" : "NOT SETTLED");
     if (!settled) {
       world.violation("not settled " + SETTLE_TICKS_MAX + " ticks after healing: " + world.unsettled());
     } else {

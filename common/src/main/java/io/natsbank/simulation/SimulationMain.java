@@ -25,6 +25,9 @@ public final class SimulationMain implements Callable<Integer> {
   @Option(names = "--verbose", description = "Print one line per seed.")
   boolean verbose;
 
+  @Option(names = "--trace", description = "Print every event of the run (use with --seed).")
+  boolean trace;
+
   private final PrintStream out;
   private final Simulation.Wiring wiring;
 
@@ -51,14 +54,15 @@ public final class SimulationMain implements Callable<Integer> {
     long maxSettleTicks = 0;
     Map<String, Long> counters = new LinkedHashMap<>();
     for (long index = 0; index < count; index++) {
-      Simulation.Result result = Simulation.run(first + index, wiring);
+      Simulation.Result result = Simulation.run(first + index, wiring, trace ? out::println : null);
       transfers += result.transfers();
       messages += result.messages();
       maxSettleTicks = Math.max(maxSettleTicks, result.settleTicks());
       result.counters().forEach((name, value) -> counters.merge(name, value, Long::sum));
       if (verbose || seed != null) {
-        out.printf("seed=%d transfers=%d messages=%d settle_ticks=%d faults=%d violations=%d%n", result.seed(),
-            result.transfers(), result.messages(), result.settleTicks(), result.faults(), result.violations().size());
+        out.printf("seed=%d transfers=%d messages=%d settle_ticks=%d faults=%d violations=%d fingerprint=%016x%n",
+            result.seed(), result.transfers(), result.messages(), result.settleTicks(), result.faults(),
+            result.violations().size(), result.fingerprint());
       }
       if (!result.clean()) {
         failedSeeds++;

@@ -20,6 +20,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +41,7 @@ final class World {
   private final Scheduler scheduler = new Scheduler();
   private final Stats stats = new Stats();
   private final Violations violations = new Violations();
+  private final Tracer tracer;
   private final Network network;
   private final Client client;
   private final TreeMap<String, MemoryProducerStore> producerStores = new TreeMap<>();
@@ -50,11 +52,12 @@ final class World {
   private final TreeMap<String, Long> storeDownUntil = new TreeMap<>();
   private boolean faulty = true;
 
-  World(Scenario scenario, Simulation.Wiring wiring, SplittableRandom random) {
+  World(Scenario scenario, Simulation.Wiring wiring, SplittableRandom random, Consumer<String> trace) {
     this.scenario = scenario;
     this.wiring = wiring;
     this.random = random;
-    this.network = new Network(scheduler, random.split(), stats, scenario.faults());
+    this.tracer = Tracer.to(scheduler, trace);
+    this.network = new Network(scheduler, random.split(), stats, tracer, scenario.faults());
     this.client = new Client(this, scenario, random.split());
     Set<String> producerNames = new TreeSet<>();
     Set<String> consumerNames = new TreeSet<>();
@@ -114,6 +117,10 @@ final class World {
     return violations;
   }
 
+  Tracer tracer() {
+    return tracer;
+  }
+
   long clockMillis() {
     return EPOCH_MILLIS + scheduler.now() * TICK_MILLIS;
   }
@@ -128,6 +135,7 @@ final class World {
 
   void violation(String message) {
     violations.add("tick " + scheduler.now() + ": " + message);
+    tracer.log(() -> "VIOLATION " + message);
   }
 
   /** Starts every instance and lays out the client's submits and the faults over the fault phase. */
@@ -161,7 +169,9 @@ final class World {
       String participant = participants.get(random.nextInt(participants.size()));
       scheduler.at(random.nextLong(phase), () -> {
         stats.storeOutages++;
-        storeDownUntil.put(participant, scheduler.now() + 1 + random.nextLong(faults.storeOutageTicksMax()));
+        long until = scheduler.now() + 1 + random.nextLong(faults.storeOutageTicksMax());
+        storeDownUntil.put(participant, until);
+        tracer.log(() -> "database of " + participant + " down until tick " + until);
       });
     }
   }
@@ -189,6 +199,7 @@ final class World {
 
   /** From now on, no faults: the network heals and every instance that is down restarts. */
   void heal() {
+    tracer.log(() -> "HEAL: no more faults");
     faulty = false;
     network.heal(HEALED_DELAY_TICKS_MAX);
     for (Instance instance : instances) {
@@ -245,6 +256,7 @@ final class World {
       return null;
     } catch (StoreUnavailable outage) {
       stats.storeFailures++;
+      tracer.log(() -> instance.address() + " " + what + " step failed: " + outage.getMessage());
       return null;
     } catch (RuntimeException failure) {
       violation(instance.address() + " failed a " + what + " step: " + failure);
@@ -274,7 +286,7 @@ final class World {
               + response.producer());
           return;
         }
-        network.toGroup(from, group, instance -> instance.deliverResponse(response));
+        network.toGroup(from, response.producer(), group, response, instance -> instance.deliverResponse(response));
       }
     }
   }
@@ -286,16 +298,18 @@ final class World {
           + message.consumer());
       return;
     }
-    network.toGroup(from, group, instance -> instance.deliver(message));
+    network.toGroup(from, message.consumer(), group, message, instance -> instance.deliver(message));
   }
 
   void submit(String producer, SubmitRequest request) {
     stats.submitRequests++;
-    network.toGroup(Client.ADDRESS, producers.get(producer), instance -> instance.deliverSubmit(request));
+    network.toGroup(Client.ADDRESS, producer, producers.get(producer), request,
+        instance -> instance.deliverSubmit(request));
   }
 
   void replyToClient(String from, SubmitRequest request, SubmitDecision decision) {
-    network.toEndpoint(from, client, () -> client.onReply(request, decision));
+    String answer = "ANSWER " + request.transferId() + " " + decision.getClass().getSimpleName();
+    network.toEndpoint(from, client, answer, () -> client.onReply(request, decision));
   }
 
   /** Submit refusals are the client's to judge; any refused protocol message is a fault in the protocol. */

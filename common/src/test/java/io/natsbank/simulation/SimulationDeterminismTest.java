@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +19,20 @@ class SimulationDeterminismTest {
       Simulation.Result first = Simulation.run(seed);
       Simulation.Result again = Simulation.run(seed);
       assertEquals(first, again, "seed " + seed);
+    }
+  }
+
+  @Test
+  void theSameSeedTracesTheSameEventsInTheSameOrder() {
+    for (long seed = 100; seed < 110; seed++) {
+      List<String> first = new ArrayList<>();
+      List<String> again = new ArrayList<>();
+      Simulation.Result traced = Simulation.run(seed, Simulation.Wiring.REAL, first::add);
+      Simulation.run(seed, Simulation.Wiring.REAL, again::add);
+
+      assertEquals(first, again, "seed " + seed);
+      assertTrue(first.size() > 10, "seed " + seed + " traced only " + first.size() + " events");
+      assertEquals(Simulation.run(seed), traced, "tracing must not change the run of seed " + seed);
     }
   }
 

@@ -45,6 +45,12 @@ public final class Database {
   static final int ADMIN_STATEMENT_TIMEOUT_SECONDS = 60;
   static final int ADMIN_CONNECT_TIMEOUT_SECONDS = 10;
 
+  /**
+   * Flyway tries the migration lock once a second: a replica that starts while another migrates
+   * waits at most this many seconds before giving up (Flyway's own default is 50).
+   */
+  static final int MIGRATION_LOCK_RETRIES_MAX = 300;
+
   /** How much longer than the statement timeout a socket read may block before the connection is dropped. */
   static final int SOCKET_TIMEOUT_MARGIN_SECONDS = 60;
   /** How often idle pooled connections are checked, so that dead ones are replaced before use. */
@@ -97,7 +103,9 @@ public final class Database {
 
   /**
    * Brings the schema of {@code role} up to date. Safe when several replicas start at once: Flyway
-   * holds a PostgreSQL advisory lock while it migrates, the others wait and then find nothing to do.
+   * holds a PostgreSQL advisory lock while it migrates, the others wait (polling once a second, at
+   * most {@link #MIGRATION_LOCK_RETRIES_MAX} times) and then find nothing to do. Migrations run on
+   * the pool's connections, so each of their statements is bounded by the pool's socket timeout.
    */
   public static void migrate(DataSource dataSource, Role role) {
     Objects.requireNonNull(dataSource, "dataSource");
@@ -107,6 +115,7 @@ public final class Database {
           .dataSource(dataSource)
           .locations(role.migrationsLocation())
           .failOnMissingLocations(true)
+          .lockRetryCount(MIGRATION_LOCK_RETRIES_MAX)
           .load()
           .migrate();
     } catch (FlywayException e) {

@@ -256,6 +256,48 @@ class PgNodesEndToEndTest {
     assertEquals(new BigDecimal("99600.00"), balance(producerDatabase, "hot"));
   }
 
+  @Test
+  void twoConsumerInstancesGivenTheSamePostingsCreditOnce() {
+    List<SubmitRequest> requests = new ArrayList<>();
+    for (int index = 0; index < 40; index++) {
+      requests.add(request("hot", "dave", "2.50"));
+    }
+    producer.submit(requests);
+    List<ProtocolMessage> postings = take(toConsumer);
+    List<ProtocolMessage> reversed = new ArrayList<>(postings);
+    Collections.reverse(reversed);
+    ConsumerNode secondInstance = new ConsumerNode(
+        new ConsumerCore(new ConsumerCore.Settings(CONSUMER, Set.of(PRODUCER), new Backoff(100, 10_000))),
+        new PgConsumerStore(consumerDatabase.openPool("second-consumer"), consumerDatabase.statementTimeoutMillis()),
+        toProducer::add, nowMillis::get, new SplittableRandom(4), events());
+
+    runAtOnce(() -> consumer.onMessages(postings), () -> secondInstance.onMessages(reversed));
+
+    List<Response> responses = take(toProducer).stream().map(Response.class::cast).toList();
+    assertEquals(80, responses.size(), "each instance answers every posting");
+    responses.forEach(response -> assertEquals(Outcome.OK, response.outcome()));
+    assertEquals(new BigDecimal("100.00"), balance(consumerDatabase, "dave"));
+    assertEquals(40L, entries(consumerDatabase, "CREDIT"));
+  }
+
+  private static void runAtOnce(Runnable first, Runnable second) {
+    CyclicBarrier start = new CyclicBarrier(2);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<Object>> runs = new ArrayList<>();
+      for (Runnable each : List.of(first, second)) {
+        runs.add(threads.submit(() -> {
+          start.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+          each.run();
+          return null;
+        }));
+      }
+      runs.forEach(run -> Await.result(run, WAIT));
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
   // ---- helpers
 
   private static SubmitRequest request(String payer, String payee, String amount) {

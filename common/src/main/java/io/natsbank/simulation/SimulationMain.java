@@ -16,7 +16,8 @@ public final class SimulationMain implements Callable<Integer> {
   @Option(names = "--seeds", defaultValue = "1000", description = "How many seeds to run (default: ${DEFAULT-VALUE}).")
   long seeds;
 
-  @Option(names = "--first-seed", defaultValue = "0", description = "The first seed of the range (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--first-seed", defaultValue = "0",
+      description = "The first seed of the range (default: ${DEFAULT-VALUE}).")
   long firstSeed;
 
   @Option(names = "--seed", description = "Replay exactly this one seed and print its figures.")
@@ -43,7 +44,8 @@ public final class SimulationMain implements Callable<Integer> {
   @Override
   public Integer call() {
     if (seeds < 1 && seed == null) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--seeds must be at least 1");
+      out.println("--seeds must be at least 1, got " + seeds);
+      return 2;
     }
     long first = seed != null ? seed : firstSeed;
     long count = seed != null ? 1 : seeds;

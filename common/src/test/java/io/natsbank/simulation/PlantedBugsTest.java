@@ -32,7 +32,8 @@ class PlantedBugsTest {
 
   @Test
   void consumerDecidingADuplicatePostingAgainIsCaught() {
-    expectCaught("duplicate posting decided twice", Simulation.Wiring.REAL.withConsumerCores(DecidesDuplicatesAgain::new));
+    expectCaught("duplicate posting decided twice",
+        Simulation.Wiring.REAL.withConsumerCores(DecidesDuplicatesAgain::new));
   }
 
   @Test

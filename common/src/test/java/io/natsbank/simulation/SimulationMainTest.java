@@ -63,5 +63,6 @@ class SimulationMainTest {
   @Test
   void badArgumentsAreRefused() {
     assertEquals(2, run("--seeds", "many").exitCode());
+    assertEquals(2, run("--seeds", "0").exitCode());
   }
 }

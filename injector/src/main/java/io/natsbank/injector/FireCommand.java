@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.natsbank.config.NatsOptions;
 import io.natsbank.protocol.Currency;
 import io.natsbank.protocol.Money;
-import io.natsbank.transport.NatsSettings;
 import io.natsbank.transport.NatsTransport;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -24,6 +23,7 @@ import picocli.CommandLine.Option;
             + "pending=N rate_per_s=N'; exits 1 if any transfer failed to be submitted or was refused."})
 final class FireCommand implements Callable<Integer> {
   @Mixin NatsOptions nats;
+  @Mixin NatsConnect natsConnect;
   @Mixin ParticipantOptions participants;
   @Mixin DatabaseTemplateOptions database;
 
@@ -54,7 +54,7 @@ final class FireCommand implements Callable<Integer> {
       description = "Smallest normal amount (env NATSBANK_AMOUNT_MIN, default ${DEFAULT-VALUE}).")
   String amountMin;
 
-  @Option(names = "--amount-max", paramLabel = "AMOUNT", defaultValue = "${env:NATSBANK_AMOUNT_MAX:-50.00}",
+  @Option(names = "--amount-max", paramLabel = "AMOUNT", defaultValue = "${env:NATSBANK_AMOUNT_MAX:-20.00}",
       description = "Largest normal amount (env NATSBANK_AMOUNT_MAX, default ${DEFAULT-VALUE}).")
   String amountMax;
 
@@ -118,7 +118,7 @@ final class FireCommand implements Callable<Integer> {
     System.err.println("fire: seed=" + seedValue + " transfers=" + transfers + " producers=" + producers
         + " consumers=" + consumers + " mix=" + mix);
     try (HikariDataSource injectorDatabase = database.databases().openInjector();
-        NatsTransport transport = NatsTransport.connect(NatsSettings.of(nats.url, "injector-fire"))) {
+        NatsTransport transport = natsConnect.connect(nats.url, "injector-fire")) {
       Setup.migrateInjector(injectorDatabase);
       long runId = PgSubmissionLog.startRun(injectorDatabase, transfers, seedValue, mix);
       try (PgSubmissionLog log = new PgSubmissionLog(injectorDatabase, runId)) {

@@ -35,15 +35,19 @@ public final class InjectorMain implements Runnable {
     commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
       PrintWriter err = line.getErr();
       String command = line.getCommandName();
-      if (exception instanceof IllegalArgumentException) {
-        err.println("injector " + command + ": " + exception.getMessage());
-        return EXIT_USAGE;
+      try {
+        if (exception instanceof IllegalArgumentException) {
+          err.println("injector " + command + ": " + exception.getMessage());
+          return EXIT_USAGE;
+        }
+        err.println("injector " + command + ": failed: " + exception);
+        for (Throwable cause = exception.getCause(); cause != null; cause = cause.getCause()) {
+          err.println("  caused by: " + cause);
+        }
+        return EXIT_ERROR;
+      } finally {
+        err.flush();
       }
-      err.println("injector " + command + ": failed: " + exception);
-      for (Throwable cause = exception.getCause(); cause != null; cause = cause.getCause()) {
-        err.println("  caused by: " + cause);
-      }
-      return EXIT_ERROR;
     });
     return commandLine.execute(args);
   }

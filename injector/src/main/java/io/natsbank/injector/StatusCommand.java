@@ -2,7 +2,6 @@ package io.natsbank.injector;
 
 import io.natsbank.config.NatsOptions;
 import io.natsbank.protocol.Names;
-import io.natsbank.transport.NatsSettings;
 import io.natsbank.transport.NatsTransport;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +16,7 @@ import picocli.CommandLine.Parameters;
         + "exits 1 if no producer knows it.")
 final class StatusCommand implements Callable<Integer> {
   @Mixin NatsOptions nats;
+  @Mixin NatsConnect natsConnect;
 
   @Parameters(index = "0", paramLabel = "TRANSFER_ID", description = "The transfer id (a lower-case UUID).")
   String transferId;
@@ -41,7 +41,7 @@ final class StatusCommand implements Callable<Integer> {
         ? List.of(Names.participant("--producer", producer))
         : Participants.required("--producers", "NATSBANK_PRODUCERS", producers);
     var id = Names.transferId(transferId);
-    try (NatsTransport transport = NatsTransport.connect(NatsSettings.of(nats.url, "injector-status"))) {
+    try (NatsTransport transport = natsConnect.connect(nats.url, "injector-status")) {
       return new StatusQuery(new ProducerApi(transport, nats.subjects()), Duration.ofMillis(requestTimeoutMillis),
           System.out, System.err).run(id, asked);
     }

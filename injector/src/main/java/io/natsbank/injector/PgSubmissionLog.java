@@ -26,14 +26,21 @@ import org.slf4j.LoggerFactory;
  * Submissions are inserted in one statement per chunk before they are sent; replies are queued and
  * written by one thread in batches (one statement per batch), so acknowledgements cost no round trip
  * each. {@link #flush()} waits until everything queued is committed.
+ *
+ * <p>The injector's database may go away for a while (a PostgreSQL restart in a chaos run): every
+ * write is retried, same content, until {@link #WRITE_PATIENCE_DEFAULT} has passed since its first
+ * try. A chunk of submissions whose commit went unanswered may have been stored: the retry inserts
+ * what is missing and checks that the whole chunk is there. Nothing is ever sent before its
+ * submission is committed, so an outage delays firing but never loses the record.
  */
 public final class PgSubmissionLog implements SubmissionLog {
   private static final Logger log = LoggerFactory.getLogger(PgSubmissionLog.class);
   static final int QUEUE_CAPACITY = 100_000;
   static final int BATCH_SIZE_MAX = 5_000;
   private static final int QUERY_TIMEOUT_SECONDS = 60;
-  private static final int WRITE_ATTEMPTS_MAX = 10;
-  private static final long WRITE_RETRY_MILLIS_MAX = 5_000;
+  /** How long a write keeps trying a database that does not answer before the log gives up. */
+  static final Duration WRITE_PATIENCE_DEFAULT = Duration.ofMinutes(5);
+  private static final long WRITE_RETRY_MILLIS_MAX = 2_000;
   private static final Duration FLUSH_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration OFFER_TIMEOUT = Duration.ofMinutes(1);
 
@@ -41,7 +48,11 @@ public final class PgSubmissionLog implements SubmissionLog {
       INSERT INTO submissions (id, run_id, producer, consumer, payer, payee, amount, currency, intent)
       SELECT u.id, ?, u.producer, u.consumer, u.payer, u.payee, u.amount, u.currency, u.intent
       FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[], ?::text[], ?::text[])
-        AS u(id, producer, consumer, payer, payee, amount, currency, intent)""";
+        AS u(id, producer, consumer, payer, payee, amount, currency, intent)
+      ON CONFLICT (id) DO NOTHING""";
+
+  /** After a retry: how many of the chunk are stored for this run (an earlier try may have committed some). */
+  private static final String COUNT_STORED = "SELECT count(*) FROM submissions WHERE run_id = ? AND id = ANY(?::uuid[])";
 
   private static final String UPDATE = """
       UPDATE submissions s SET
@@ -57,48 +68,59 @@ public final class PgSubmissionLog implements SubmissionLog {
 
   private final DataSource dataSource;
   private final long runId;
+  private final Duration writePatience;
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
   private final Thread writer;
   private volatile boolean open = true;
 
   public PgSubmissionLog(DataSource dataSource, long runId) {
+    this(dataSource, runId, WRITE_PATIENCE_DEFAULT);
+  }
+
+  PgSubmissionLog(DataSource dataSource, long runId, Duration writePatience) {
     this.dataSource = dataSource;
     this.runId = runId;
+    this.writePatience = writePatience;
     this.writer = Thread.ofPlatform().name("submission-log").daemon().start(this::writeLoop);
   }
 
-  /** Records the start of a fire run and returns its id. */
+  /** Records the start of a fire run and returns its id, waiting out an outage of the database. */
   public static long startRun(DataSource dataSource, long transfers, long seed, String mix) {
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = connection.prepareStatement(
-            "INSERT INTO runs (transfers, seed, mix) VALUES (?, ?, ?) RETURNING id")) {
-      connection.setAutoCommit(true); // pools hand out connections with auto-commit off
-      statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-      statement.setLong(1, transfers);
-      statement.setLong(2, seed);
-      statement.setString(3, mix);
-      try (ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        return rows.getLong(1);
+    return startRun(dataSource, transfers, seed, mix, WRITE_PATIENCE_DEFAULT);
+  }
+
+  static long startRun(DataSource dataSource, long transfers, long seed, String mix, Duration patience) {
+    // a retry after an unanswered commit may leave an empty run row behind: harmless, nothing refers to it
+    return withRetries("recording the run in the injector database", patience, () -> {
+      try (Connection connection = dataSource.getConnection();
+          PreparedStatement statement = connection.prepareStatement(
+              "INSERT INTO runs (transfers, seed, mix) VALUES (?, ?, ?) RETURNING id")) {
+        connection.setAutoCommit(true); // pools hand out connections with auto-commit off
+        statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+        statement.setLong(1, transfers);
+        statement.setLong(2, seed);
+        statement.setString(3, mix);
+        try (ResultSet rows = statement.executeQuery()) {
+          rows.next();
+          return rows.getLong(1);
+        }
       }
-    } catch (SQLException e) {
-      throw new SubmissionLogException("cannot record the run in the injector database: " + e.getMessage(), e);
-    }
+    });
   }
 
   public void finishRun(String summary) {
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = connection.prepareStatement(
-            "UPDATE runs SET finished_at = now(), summary = ? WHERE id = ?")) {
-      connection.setAutoCommit(true);
-      statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-      statement.setString(1, summary);
-      statement.setLong(2, runId);
-      statement.executeUpdate();
-    } catch (SQLException e) {
-      throw new SubmissionLogException("cannot record the end of run " + runId + ": " + e.getMessage(), e);
-    }
+    withRetries("recording the end of run " + runId, writePatience, () -> {
+      try (Connection connection = dataSource.getConnection();
+          PreparedStatement statement = connection.prepareStatement(
+              "UPDATE runs SET finished_at = now(), summary = ? WHERE id = ?")) {
+        connection.setAutoCommit(true);
+        statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+        statement.setString(1, summary);
+        statement.setLong(2, runId);
+        return statement.executeUpdate();
+      }
+    });
   }
 
   @Override
@@ -118,8 +140,21 @@ public final class PgSubmissionLog implements SubmissionLog {
       text[4][i] = transfer.request().amount().currency().name();
       text[5][i] = transfer.intent().label();
     }
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = connection.prepareStatement(INSERT)) {
+    long stored = withRetries("recording " + size + " submissions in the injector database", writePatience, () -> {
+      try (Connection connection = dataSource.getConnection()) {
+        insertSubmissions(connection, ids, text, amounts);
+        return countStored(connection, ids);
+      }
+    });
+    if (stored != size) {
+      // the ids are fresh UUIDs: another run holding one of them is a bug
+      throw new IllegalStateException("stored " + stored + " submissions of " + size + " for run " + runId);
+    }
+  }
+
+  private void insertSubmissions(Connection connection, Object[] ids, String[][] text, Object[] amounts)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
       statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
       statement.setLong(1, runId);
       statement.setArray(2, connection.createArrayOf("uuid", ids));
@@ -129,15 +164,57 @@ public final class PgSubmissionLog implements SubmissionLog {
       statement.setArray(7, connection.createArrayOf("numeric", amounts));
       statement.setArray(8, connection.createArrayOf("text", text[4]));
       statement.setArray(9, connection.createArrayOf("text", text[5]));
-      int inserted = statement.executeUpdate();
+      statement.executeUpdate();
       if (!connection.getAutoCommit()) {
         connection.commit();
       }
-      if (inserted != size) {
-        throw new IllegalStateException("inserted " + inserted + " submissions of " + size);
+    }
+  }
+
+  private long countStored(Connection connection, Object[] ids) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(COUNT_STORED)) {
+      statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+      statement.setLong(1, runId);
+      statement.setArray(2, connection.createArrayOf("uuid", ids));
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        long count = rows.getLong(1);
+        if (!connection.getAutoCommit()) {
+          connection.commit();
+        }
+        return count;
       }
-    } catch (SQLException e) {
-      throw new SubmissionLogException("cannot record submissions in the injector database: " + e.getMessage(), e);
+    }
+  }
+
+  /** One database action that may fail for a while: a connection or a statement that throws SQLException. */
+  @FunctionalInterface
+  interface SqlAction<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code action} until it succeeds, pausing 100 ms, 200 ms, ... up to {@link #WRITE_RETRY_MILLIS_MAX}
+   * between tries; gives up with a {@link SubmissionLogException} once {@code patience} has passed.
+   */
+  static <T> T withRetries(String what, Duration patience, SqlAction<T> action) {
+    long deadlineNanos = System.nanoTime() + patience.toNanos();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return action.run();
+      } catch (SQLException e) {
+        if (System.nanoTime() >= deadlineNanos) {
+          throw new SubmissionLogException(what + " failed for " + patience.toSeconds() + " s (" + attempt
+              + " attempts), giving up: " + e.getMessage(), e);
+        }
+        log.warn("{} failed (attempt {}), retrying: {}", what, attempt, e.getMessage());
+        try {
+          Thread.sleep(Math.min(WRITE_RETRY_MILLIS_MAX, 100L << Math.min(attempt, 10)));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new SubmissionLogException("interrupted while " + what, interrupted);
+        }
+      }
     }
   }
 
@@ -199,7 +276,7 @@ public final class PgSubmissionLog implements SubmissionLog {
   }
 
   /** Writes the replies of a drained run of items, completing flush markers only once all before them are written. */
-  private void writeDrained(List<Object> drained) throws InterruptedException {
+  private void writeDrained(List<Object> drained) {
     Map<UUID, ReplyRecord> batch = new LinkedHashMap<>();
     for (Object item : drained) {
       if (item instanceof ReplyRecord reply) {
@@ -227,23 +304,17 @@ public final class PgSubmissionLog implements SubmissionLog {
     return later;
   }
 
-  private void writeWithRetries(Map<UUID, ReplyRecord> batch) throws InterruptedException {
+  private void writeWithRetries(Map<UUID, ReplyRecord> batch) {
     if (batch.isEmpty() || failure.get() != null) {
       return;
     }
-    for (int attempt = 1; ; attempt++) {
-      try {
+    try {
+      withRetries("recording " + batch.size() + " replies", writePatience, () -> {
         writeBatch(batch.values());
-        return;
-      } catch (SQLException e) {
-        if (attempt >= WRITE_ATTEMPTS_MAX) {
-          failure.set(new SubmissionLogException("gave up recording " + batch.size() + " replies after " + attempt
-              + " attempts: " + e.getMessage(), e));
-          return;
-        }
-        log.warn("recording {} replies failed (attempt {}), retrying: {}", batch.size(), attempt, e.getMessage());
-        Thread.sleep(Math.min(WRITE_RETRY_MILLIS_MAX, 100L << attempt));
-      }
+        return null;
+      });
+    } catch (SubmissionLogException e) {
+      failure.set(e);
     }
   }
 

@@ -23,7 +23,7 @@ public class ConsumerCore {
   public record Settings(String self, Set<String> producers, Backoff backoff) {
     public Settings {
       Names.participant("self", self);
-      producers = Set.copyOf(producers);
+      producers = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(producers));
       producers.forEach(name -> Names.participant("producers", name));
       Objects.requireNonNull(backoff, "backoff");
     }

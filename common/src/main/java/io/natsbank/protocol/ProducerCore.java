@@ -25,7 +25,7 @@ public class ProducerCore {
   public record Settings(String self, Set<String> consumers, Backoff backoff, long ackedResendMillis) {
     public Settings {
       Names.participant("self", self);
-      consumers = Set.copyOf(consumers);
+      consumers = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(consumers));
       consumers.forEach(name -> Names.participant("consumers", name));
       Objects.requireNonNull(backoff, "backoff");
       if (ackedResendMillis < 1) {

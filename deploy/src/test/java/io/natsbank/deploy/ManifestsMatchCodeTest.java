@@ -165,6 +165,25 @@ class ManifestsMatchCodeTest {
   }
 
   @Test
+  void theServicesWaitForTheirDatabaseServerWhereTheyWillFindIt() {
+    ObjectNode postgres = manifests.get("StatefulSet", "postgres");
+    for (String participant : concat(manifests.participants("producer"), manifests.participants("consumer"))) {
+      ObjectNode deployment = manifests.get("Deployment", participant);
+      JsonNode wait = Manifests.podSpec(deployment).path("initContainers").path(0);
+      assertEquals("wait-for-postgres", wait.path("name").asText(), participant);
+      assertEquals(Manifests.container(postgres).path("image").asText(), wait.path("image").asText(),
+          participant + ": the server's own image, already pulled for it");
+      Matcher waitsFor = Pattern.compile("pg_isready -q -h (\\S+) -p (\\d+)")
+          .matcher(ManifestValidationTest.texts(wait.path("command")).getLast());
+      assertTrue(waitsFor.find(), participant + " " + wait.path("command"));
+      Matcher jdbc = JDBC_ADDRESS.matcher(manifests.environment(Manifests.container(deployment))
+          .get("NATSBANK_DB_URL_TEMPLATE"));
+      assertTrue(jdbc.matches());
+      assertEquals(jdbc.group(1) + ":" + jdbc.group(2), waitsFor.group(1) + ":" + waitsFor.group(2), participant);
+    }
+  }
+
+  @Test
   void theProbesAskTheHealthServerOnTheConfiguredPort() throws IOException {
     for (String participant : concat(manifests.participants("producer"), manifests.participants("consumer"))) {
       ObjectNode deployment = manifests.get("Deployment", participant);

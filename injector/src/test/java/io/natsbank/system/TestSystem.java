@@ -92,7 +92,12 @@ final class TestSystem implements AutoCloseable {
   }
 
   ConsumerService startConsumer(String name, FaultSettings faults) {
-    ConsumerConfig config = new ConsumerConfig(name, Set.of(), NatsSettings.of(nats.url(), name), subjects,
+    return startConsumer(name, faults, Set.of());
+  }
+
+  /** A consumer that serves only {@code producers} (empty: any producer). */
+  ConsumerService startConsumer(String name, FaultSettings faults, Set<String> producers) {
+    ConsumerConfig config = new ConsumerConfig(name, producers, NatsSettings.of(nats.url(), name), subjects,
         consumers.get(name).settings(), faults, FAST_TUNING);
     return register(ConsumerService.start(config));
   }

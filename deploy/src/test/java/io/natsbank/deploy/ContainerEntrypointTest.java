@@ -172,9 +172,31 @@ class ContainerEntrypointTest {
     String jar = "/app/nats-bank-" + service + ".jar";
     assertEquals(jar, command.getLast());
     Path built = Project.serviceJar(service);
-    assertTrue(Files.isRegularFile(built), built + " is built by the " + service + " module's package phase");
+    assertTrue(Files.isRegularFile(built), built + " is built by the " + service + " module's package phase "
+        + "(run mvn verify, not mvn test)");
+    for (String module : List.of("common", service)) {
+      Path classes = Project.path(module + "/target/classes");
+      assertTrue(newestModification(classes) <= modification(built), built + " is older than " + classes
+          + ": it would test stale code (run mvn verify, not mvn test)");
+    }
     command.set(command.size() - 1, built.toString());
     return command;
+  }
+
+  private static long newestModification(Path directory) {
+    try (var files = Files.walk(directory)) {
+      return files.filter(Files::isRegularFile).mapToLong(ContainerEntrypointTest::modification).max().orElse(0);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static long modification(Path file) {
+    try {
+      return Files.getLastModifiedTime(file).toMillis();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** jdbc:postgresql://postgres:5432/{db} -> jdbc:postgresql://<local server>/<prefix>{db}. */

@@ -151,11 +151,15 @@ faults=0
 fault() { local at=$1; shift; faults=$(( faults + 1 )); printf '%08d %s\n' "$at" "$*" >>"$work/faults.txt"; }
 note() { printf '%08d note  %-8s %s\n' "$(elapsed_ds)" "$(offset)" "$*" >>"$work/faults.txt"; log "chaos: $*"; }
 
+# Listening ports come from below the kernel's ephemeral range, so that no outgoing connection of
+# another process takes one while its server is down (killed) or between the probe and the bind.
 used_ports=" "
+ephemeral_low=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[ "${ephemeral_low:-0}" -gt 21000 ] 2>/dev/null || ephemeral_low=30000
 free_port() {   # free_port VARIABLE: a loopback port nothing listens on, not handed out before
   local port
   for _ in $(seq 500); do
-    port=$(shuf -i 20000-59999 -n 1)
+    port=$(shuf -i "20000-$(( ephemeral_low - 1 ))" -n 1)
     case "$used_ports" in *" $port "*) continue ;; esac
     if ! port_open 127.0.0.1 "$port"; then used_ports+="$port "; printf -v "$1" '%s' "$port"; return 0; fi
   done

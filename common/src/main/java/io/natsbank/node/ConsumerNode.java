@@ -46,12 +46,15 @@ public final class ConsumerNode {
     return core.settings().self();
   }
 
-  private record Result(List<Response> toSend) {}
+  /** {@code reports} tell the events what was decided, once the transaction has committed. */
+  private record Result(List<Response> toSend, List<Runnable> reports) {}
 
   /** Handles a batch of postings and confirms, in arrival order. Other kinds are refused by the caller. */
   public void onMessages(List<ProtocolMessage> messages) {
+    long startedNanos = System.nanoTime();
     Result result = store.inTransaction(tx -> inTransaction(tx, messages));
-    events.committed("postings", messages.size());
+    events.committed("postings", messages.size(), System.nanoTime() - startedNanos);
+    result.reports().forEach(Runnable::run);
     result.toSend().forEach(outbox::send);
   }
 
@@ -71,10 +74,17 @@ public final class ConsumerNode {
     Changes<UUID, ConsumerPosting> changes = new Changes<>();
     List<Entry> entries = new ArrayList<>();
     List<Response> responses = new ArrayList<>();
+    List<Runnable> reports = new ArrayList<>(messages.size());
     for (ProtocolMessage message : messages) {
       switch (message) {
-        case Posting posting -> onPosting(posting, decisions, accounts, now, changes, entries, responses);
-        case Confirm confirm -> onConfirm(confirm, decisions, now, changes);
+        case Posting posting -> {
+          PostingDecision decision = onPosting(posting, decisions, accounts, now, changes, entries, responses);
+          reports.add(() -> events.decided(posting, decision));
+        }
+        case Confirm confirm -> {
+          ConfirmDecision decision = onConfirm(confirm, decisions, now, changes);
+          reports.add(() -> events.decided(confirm, decision));
+        }
         case Response response -> events.refused("posting", response.transferId(),
             new io.natsbank.protocol.Refusal(io.natsbank.protocol.Refusal.Code.UNKNOWN_KIND,
                 "a consumer does not take responses"));
@@ -83,10 +93,10 @@ public final class ConsumerNode {
     tx.insert(changes.inserted());
     tx.update(changes.updated());
     tx.applyEntries(entries);
-    return new Result(responses);
+    return new Result(responses, reports);
   }
 
-  private void onPosting(Posting posting, Map<UUID, ConsumerPosting> decisions, Map<String, Account> accounts,
+  private PostingDecision onPosting(Posting posting, Map<UUID, ConsumerPosting> decisions, Map<String, Account> accounts,
       long now, Changes<UUID, ConsumerPosting> changes, List<Entry> entries, List<Response> responses) {
     PostingDecision decision = core.onPosting(
         posting, decisions.get(posting.transferId()), accounts.get(posting.terms().payee()), now, random);
@@ -102,9 +112,10 @@ public final class ConsumerNode {
       case PostingDecision.Duplicate duplicate -> responses.add(duplicate.response());
       case PostingDecision.Refused refused -> events.refused("posting", posting.transferId(), refused.refusal());
     }
+    return decision;
   }
 
-  private void onConfirm(Confirm confirm, Map<UUID, ConsumerPosting> decisions, long now,
+  private ConfirmDecision onConfirm(Confirm confirm, Map<UUID, ConsumerPosting> decisions, long now,
       Changes<UUID, ConsumerPosting> changes) {
     ConfirmDecision decision = core.onConfirm(confirm, decisions.get(confirm.transferId()), now);
     switch (decision) {
@@ -115,6 +126,7 @@ public final class ConsumerNode {
       case ConfirmDecision.Refused refused -> events.refused("confirm", confirm.transferId(), refused.refusal());
       case ConfirmDecision.AlreadyConfirmed already -> { }
     }
+    return decision;
   }
 
   /** Re-sends up to {@code limit} responses that are due; returns how many were claimed. */

@@ -51,8 +51,12 @@ public final class ProducerNode {
 
   /** Decides a batch of submits; the answers come back in request order, after the commit. */
   public List<SubmitDecision> submit(List<SubmitRequest> requests) {
+    long startedNanos = System.nanoTime();
     Result<List<SubmitDecision>> result = store.inTransaction(tx -> submitInTransaction(tx, requests));
-    events.committed("submit", requests.size());
+    events.committed("submit", requests.size(), System.nanoTime() - startedNanos);
+    for (int i = 0; i < requests.size(); i++) {
+      events.decided(requests.get(i), result.value().get(i));
+    }
     result.toSend().forEach(outbox::send);
     return result.value();
   }
@@ -99,12 +103,16 @@ public final class ProducerNode {
 
   /** Applies a batch of responses; confirms go out after the commit. */
   public void onResponses(List<Response> responses) {
-    Result<Integer> result = store.inTransaction(tx -> responsesInTransaction(tx, responses));
-    events.committed("responses", responses.size());
+    long startedNanos = System.nanoTime();
+    Result<List<ResponseDecision>> result = store.inTransaction(tx -> responsesInTransaction(tx, responses));
+    events.committed("responses", responses.size(), System.nanoTime() - startedNanos);
+    for (int i = 0; i < responses.size(); i++) {
+      events.decided(responses.get(i), result.value().get(i));
+    }
     result.toSend().forEach(outbox::send);
   }
 
-  private Result<Integer> responsesInTransaction(ProducerStore.Tx tx, List<Response> responses) {
+  private Result<List<ResponseDecision>> responsesInTransaction(ProducerStore.Tx tx, List<Response> responses) {
     TreeSet<UUID> ids = new TreeSet<>();
     responses.forEach(response -> ids.add(response.transferId()));
     Map<UUID, ProducerTransfer> transfers = new HashMap<>(tx.findForUpdate(ids));
@@ -112,8 +120,10 @@ public final class ProducerNode {
     Changes<UUID, ProducerTransfer> changes = new Changes<>();
     List<Entry> entries = new ArrayList<>();
     List<ProtocolMessage> confirms = new ArrayList<>();
+    List<ResponseDecision> decisions = new ArrayList<>(responses.size());
     for (Response response : responses) {
       ResponseDecision decision = core.onResponse(response, transfers.get(response.transferId()), now);
+      decisions.add(decision);
       switch (decision) {
         case ResponseDecision.Acked acked -> {
           transfers.put(acked.transfer().id(), acked.transfer());
@@ -134,7 +144,7 @@ public final class ProducerNode {
     }
     tx.update(changes.updated());
     tx.applyEntries(entries);
-    return new Result<>(responses.size(), confirms);
+    return new Result<>(decisions, confirms);
   }
 
   /** Re-sends up to {@code limit} postings that are due; returns how many were claimed. */

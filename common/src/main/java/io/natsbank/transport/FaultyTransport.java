@@ -122,6 +122,16 @@ public final class FaultyTransport implements Transport {
     inner.flush(timeout);
   }
 
+  @Override
+  public long reconnects() {
+    return inner.reconnects();
+  }
+
+  @Override
+  public long publishFailures() {
+    return inner.publishFailures();
+  }
+
   public long dropped() {
     return dropped.sum();
   }

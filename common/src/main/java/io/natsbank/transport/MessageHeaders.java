@@ -19,8 +19,17 @@ public final class MessageHeaders {
   private MessageHeaders() {}
 
   public static Map<String, String> forMessage(ProtocolMessage message, RandomGenerator random) {
-    String msgId = message.transferId() + ":" + WireCodec.kindOf(message);
-    return Map.of(MSG_ID, msgId, TRACEPARENT, traceparent(message.transferId(), random.nextLong()));
+    return forMessage(message, traceparent(message.transferId(), random.nextLong()));
+  }
+
+  /** The headers of {@code message} with a given {@code traceparent}: that of the span that sends it. */
+  public static Map<String, String> forMessage(ProtocolMessage message, String traceparent) {
+    return Map.of(MSG_ID, msgId(message), TRACEPARENT, traceparent);
+  }
+
+  /** {@code <transfer id>:<kind>}. */
+  public static String msgId(ProtocolMessage message) {
+    return message.transferId() + ":" + WireCodec.kindOf(message);
   }
 
   /** {@code 00-<trace id = transfer id as 32 hex>-<span id>-01}. */

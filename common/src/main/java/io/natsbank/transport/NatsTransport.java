@@ -131,10 +131,12 @@ public final class NatsTransport implements Transport {
     }
   }
 
+  @Override
   public long publishFailures() {
     return publishFailures.sum();
   }
 
+  @Override
   public long reconnects() {
     return reconnects.sum();
   }

@@ -48,6 +48,16 @@ public interface Transport extends AutoCloseable {
   /** Pushes buffered messages to the server, waiting at most {@code timeout}. */
   void flush(Duration timeout);
 
+  /** Times the connection to the server was re-established since it opened (for metrics). */
+  default long reconnects() {
+    return 0;
+  }
+
+  /** Messages that could not be handed to the server and are lost, which re-sends cover (for metrics). */
+  default long publishFailures() {
+    return 0;
+  }
+
   @Override
   void close();
 }

@@ -2,6 +2,7 @@ package io.natsbank.config;
 
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -30,6 +31,20 @@ public final class ServiceCommand {
       throw new IllegalArgumentException("missing " + option + " (or environment variable " + environment + ")");
     }
     return value.trim();
+  }
+
+  /** The values of NATSBANK_LOG_FORMAT that logback.xml knows (logback-text.xml, logback-json.xml). */
+  public static final Set<String> LOG_FORMATS = Set.of("text", "json");
+
+  /**
+   * Refuses an unknown NATSBANK_LOG_FORMAT: logback would have no appender for it and the service
+   * would run without a single log line.
+   */
+  public static void requireKnownLogFormat(Map<String, String> environment) {
+    String format = environment.get("NATSBANK_LOG_FORMAT");
+    if (format != null && !LOG_FORMATS.contains(format)) {
+      throw new IllegalArgumentException("NATSBANK_LOG_FORMAT must be text or json, got '" + format + "'");
+    }
   }
 
   /** Runs until the JVM is asked to stop (SIGTERM, Ctrl-C), then closes the service gracefully. */

@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  *       database, so an outage of either does not get every pod restarted);
  *   <li>{@value #READY_PATH}: 200 when every check passed at the last refresh, else 503 with the
  *       checks that failed. It reads a cached result and never waits for a check.
+ *   <li>{@value #METRICS_PATH}: the service's metrics in the Prometheus text format, once
+ *       {@link #serveMetrics} has been called (404 before).
  * </ul>
  *
  * <p>A background thread runs the checks every {@code refreshInterval}, each bounded by {@code
@@ -49,6 +51,8 @@ public final class HealthServer implements AutoCloseable {
 
   public static final String LIVE_PATH = "/health/live";
   public static final String READY_PATH = "/health/ready";
+  public static final String METRICS_PATH = "/metrics";
+  static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
   /** How often the checks run in a service. */
   public static final Duration REFRESH_INTERVAL = Duration.ofSeconds(1);
   /** Connections waiting to be accepted at most. */
@@ -108,6 +112,7 @@ public final class HealthServer implements AutoCloseable {
   private volatile boolean stopping;
   private volatile boolean running = true;
   private volatile Readiness readiness;
+  private volatile Supplier<String> metrics;
 
   private HealthServer(String name, Settings settings) throws IOException {
     this.name = name;
@@ -125,6 +130,7 @@ public final class HealthServer implements AutoCloseable {
     server.setExecutor(requestExecutor);
     server.createContext(LIVE_PATH, this::onLive);
     server.createContext(READY_PATH, this::onReady);
+    server.createContext(METRICS_PATH, this::onMetrics);
     this.refresher = Thread.ofVirtual().name("health-refresh-" + name).start(this::refreshLoop);
     server.start();
   }
@@ -151,10 +157,19 @@ public final class HealthServer implements AutoCloseable {
    */
   public static <S extends AutoCloseable> AutoCloseable serve(Optional<Settings> settings, String name,
       Supplier<S> startService, Function<S, List<Check>> checksOf) {
+    return serve(settings, name, startService, checksOf, null);
+  }
+
+  /** {@link #serve(Optional, String, Supplier, Function)}, serving {@value #METRICS_PATH} from {@code scrape} too. */
+  public static <S extends AutoCloseable> AutoCloseable serve(Optional<Settings> settings, String name,
+      Supplier<S> startService, Function<S, List<Check>> checksOf, Supplier<String> scrape) {
     if (settings.isEmpty()) {
       return startService.get();
     }
     HealthServer health = start(name, settings.get());
+    if (scrape != null) {
+      health.serveMetrics(scrape);
+    }
     S service;
     try {
       service = startService.get();
@@ -180,6 +195,14 @@ public final class HealthServer implements AutoCloseable {
   public void watch(List<Check> serviceChecks) {
     this.checks = List.copyOf(serviceChecks);
     refresher.interrupt();
+  }
+
+  /**
+   * Serves {@value #METRICS_PATH} from now on: each request gets what {@code scrape} returns (it must
+   * not block: a registry scrape reads values kept in memory).
+   */
+  public void serveMetrics(Supplier<String> scrape) {
+    this.metrics = Objects.requireNonNull(scrape, "scrape");
   }
 
   /** Readiness is {@code STOPPING} from now on, whatever the checks say; liveness still answers. */
@@ -220,7 +243,24 @@ public final class HealthServer implements AutoCloseable {
     answer(exchange, now.ready() ? 200 : 503, body);
   }
 
+  private void onMetrics(HttpExchange exchange) throws IOException {
+    Supplier<String> scrape = metrics;
+    if (scrape == null) {
+      try (exchange) {
+        exchange.sendResponseHeaders(404, -1);
+      }
+      return;
+    }
+    answer(exchange, 200, METRICS_CONTENT_TYPE, scrape.get().getBytes(StandardCharsets.UTF_8));
+  }
+
   private static void answer(HttpExchange exchange, int status, Map<String, ?> body) throws IOException {
+    answer(exchange, status, "application/json",
+        JSON.writeValueAsString(body).concat("\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void answer(HttpExchange exchange, int status, String contentType, byte[] bytes)
+      throws IOException {
     try (exchange) {
       if (!exchange.getHttpContext().getPath().equals(exchange.getRequestURI().getPath())) {
         exchange.sendResponseHeaders(404, -1);
@@ -232,8 +272,7 @@ public final class HealthServer implements AutoCloseable {
         exchange.sendResponseHeaders(405, -1);
         return;
       }
-      byte[] bytes = JSON.writeValueAsString(body).concat("\n").getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.getResponseHeaders().set("Content-Type", contentType);
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
       if ("HEAD".equals(method)) {
         exchange.sendResponseHeaders(status, -1);

@@ -5,8 +5,10 @@ import io.natsbank.config.FaultOptions;
 import io.natsbank.config.HealthOptions;
 import io.natsbank.config.NatsOptions;
 import io.natsbank.config.ServiceCommand;
+import io.natsbank.config.TelemetryOptions;
 import io.natsbank.config.TuningOptions;
 import io.natsbank.runtime.HealthServer;
+import io.natsbank.telemetry.Telemetry;
 import io.natsbank.transport.NatsSettings;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -37,6 +39,7 @@ public final class ConsumerMain implements Callable<Integer> {
   @Mixin TuningOptions tuning;
   @Mixin FaultOptions faults;
   @Mixin HealthOptions health;
+  @Mixin TelemetryOptions telemetryOptions;
 
   ConsumerConfig config() {
     String self = ServiceCommand.required(name, "--name", "NATSBANK_NAME");
@@ -48,15 +51,31 @@ public final class ConsumerMain implements Callable<Integer> {
   public Integer call() {
     ConsumerConfig config;
     Optional<HealthServer.Settings> healthSettings;
+    Telemetry.Settings telemetrySettings;
     try {
       config = config();
       healthSettings = health.settings();
+      telemetrySettings = telemetryOptions.settings();
+      ServiceCommand.requireKnownLogFormat(System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println("consumer: " + e.getMessage());
       return ServiceCommand.EXIT_BAD_CONFIGURATION;
     }
-    return ServiceCommand.runUntilStopped(HealthServer.serve(healthSettings, "consumer " + config.name(),
-        () -> ConsumerService.start(config), ConsumerService::healthChecks), "consumer " + config.name());
+    Telemetry telemetry = Telemetry.start("consumer", config.name(), telemetrySettings);
+    AutoCloseable running;
+    try {
+      running = HealthServer.serve(healthSettings, "consumer " + config.name(),
+          () -> ConsumerService.start(config, telemetry), ConsumerService::healthChecks, telemetry::scrape);
+    } catch (RuntimeException e) {
+      telemetry.close();
+      throw e;
+    }
+    AutoCloseable runningThenTelemetry = () -> {
+      try (telemetry) {
+        running.close();
+      }
+    };
+    return ServiceCommand.runUntilStopped(runningThenTelemetry, "consumer " + config.name());
   }
 
   public static void main(String[] args) {

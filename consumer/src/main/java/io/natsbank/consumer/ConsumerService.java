@@ -19,6 +19,9 @@ import io.natsbank.runtime.Resender;
 import io.natsbank.runtime.Services;
 import io.natsbank.store.pg.Database;
 import io.natsbank.store.pg.PgConsumerStore;
+import io.natsbank.telemetry.ServiceTelemetry;
+import io.natsbank.telemetry.Telemetry;
+import io.natsbank.telemetry.Traced;
 import io.natsbank.transport.Delivery;
 import io.natsbank.transport.Subjects;
 import io.natsbank.transport.Transport;
@@ -43,38 +46,50 @@ public final class ConsumerService implements AutoCloseable {
   private final ConsumerNode node;
   private final Counters counters = new Counters();
   private final InboundGuard guard;
-  private final BatchWorker<ProtocolMessage> inbound;
+  private final ServiceTelemetry telemetry;
+  /** Closed with the service when the service made it itself. */
+  private final Telemetry ownTelemetry;
+  private final BatchWorker<Traced<ProtocolMessage>> inbound;
   private final Transport.Subscription subscription;
   private final Resender resender;
 
-  private ConsumerService(ConsumerConfig config) {
+  private ConsumerService(ConsumerConfig config, Telemetry processTelemetry, boolean ownsTelemetry) {
     this.config = config;
     this.guard = new InboundGuard(config.name(), counters);
+    this.telemetry = new ServiceTelemetry(processTelemetry, config.name(), guard);
+    this.ownTelemetry = ownsTelemetry ? processTelemetry : null;
     this.dataSource = Services.openDatabase(config.database(), Database.Role.CONSUMER, "consumer-" + config.name());
     this.transport = Services.transport(config.nats(), config.faults(), config.subjects());
     Subjects subjects = config.subjects();
     ConsumerCore core = new ConsumerCore(
         new ConsumerCore.Settings(config.name(), config.producers(), config.tuning().backoff()));
     this.node = new ConsumerNode(core, new PgConsumerStore(dataSource, config.database().statementTimeoutMillis()),
-        this::publish, System::currentTimeMillis, ThreadLocalRandom.current(), guard);
+        this::publish, System::currentTimeMillis, ThreadLocalRandom.current(), telemetry);
     Tuning tuning = config.tuning();
     this.inbound = new BatchWorker<>("postings-" + config.name(), tuning.queueCapacity(), tuning.batchSizeMax(),
-        tuning.workers(), node::onMessages, (batch, e) -> log.warn(
+        tuning.workers(), batch -> telemetry.inBatch(batch, node::onMessages), (batch, e) -> log.warn(
             "{}: {} messages not applied, producers will re-send: {}", config.name(), batch.size(), e.toString()));
     this.subscription = transport.subscribe(subjects.postings(config.name()), config.name(),
-        guard.guard("posting", this::onDelivery));
+        telemetry.guard("posting", this::onDelivery));
     this.resender = new Resender("resend-" + config.name(), tuning.resendScan(), tuning.resendBatchMax(),
         Tuning.RESEND_BATCHES_PER_SCAN_MAX, node::resendDue);
+    telemetry.watch(dataSource, Database.Role.CONSUMER, transport);
+    telemetry.watchQueue("postings", inbound::queued);
     log.info("consumer {} started: postings on {}, producers {}", config.name(), subjects.postings(config.name()),
         config.producers().isEmpty() ? "any" : config.producers());
   }
 
   public static ConsumerService start(ConsumerConfig config) {
-    return new ConsumerService(config);
+    return new ConsumerService(config, Telemetry.off(), true);
+  }
+
+  /** {@link #start(ConsumerConfig)}, reporting to {@code telemetry}, which the caller closes after the service. */
+  public static ConsumerService start(ConsumerConfig config, Telemetry telemetry) {
+    return new ConsumerService(config, telemetry, false);
   }
 
   private void publish(ProtocolMessage message) {
-    Services.publish(transport, config.subjects(), message);
+    telemetry.publish(transport, config.subjects(), message);
     counters.increment("sent_total." + WireCodec.kindOf(message));
   }
 
@@ -83,16 +98,18 @@ public final class ConsumerService implements AutoCloseable {
     try {
       message = WireCodec.decode(delivery.body());
     } catch (DecodeException e) {
-      guard.refused("posting", e.transferId(), e.refusal());
+      telemetry.refused("posting", e.transferId(), e.refusal());
       return;
     }
     if (message instanceof Response) {
-      guard.refused("posting", message.transferId(),
+      telemetry.refused("posting", message.transferId(),
           new Refusal(Code.UNKNOWN_KIND, "RESPONSE is not taken on a consumer's postings subject"));
       return;
     }
-    if (!inbound.offer(message, config.tuning().enqueueWait())) {
+    Traced<ProtocolMessage> traced = telemetry.received(message, delivery);
+    if (!inbound.offer(traced, config.tuning().enqueueWait())) {
       counters.increment("dropped_total.posting_queue_full");
+      telemetry.dropped("postings", traced);
     }
   }
 
@@ -118,8 +135,12 @@ public final class ConsumerService implements AutoCloseable {
     subscription.close();
     inbound.close(CLOSE_TIMEOUT);
     resender.close();
+    telemetry.close();
     transport.close();
     dataSource.close();
+    if (ownTelemetry != null) {
+      ownTelemetry.close();
+    }
     log.info("consumer {} stopped: {}", config.name(), counters.snapshot());
   }
 }

@@ -5,8 +5,10 @@ import io.natsbank.config.FaultOptions;
 import io.natsbank.config.HealthOptions;
 import io.natsbank.config.NatsOptions;
 import io.natsbank.config.ServiceCommand;
+import io.natsbank.config.TelemetryOptions;
 import io.natsbank.config.TuningOptions;
 import io.natsbank.runtime.HealthServer;
+import io.natsbank.telemetry.Telemetry;
 import io.natsbank.transport.NatsSettings;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -41,6 +43,7 @@ public final class ProducerMain implements Callable<Integer> {
   @Mixin TuningOptions tuning;
   @Mixin FaultOptions faults;
   @Mixin HealthOptions health;
+  @Mixin TelemetryOptions telemetryOptions;
 
   ProducerConfig config() {
     String self = ServiceCommand.required(name, "--name", "NATSBANK_NAME");
@@ -54,15 +57,31 @@ public final class ProducerMain implements Callable<Integer> {
   public Integer call() {
     ProducerConfig config;
     Optional<HealthServer.Settings> healthSettings;
+    Telemetry.Settings telemetrySettings;
     try {
       config = config();
       healthSettings = health.settings();
+      telemetrySettings = telemetryOptions.settings();
+      ServiceCommand.requireKnownLogFormat(System.getenv());
     } catch (IllegalArgumentException e) {
       System.err.println("producer: " + e.getMessage());
       return ServiceCommand.EXIT_BAD_CONFIGURATION;
     }
-    return ServiceCommand.runUntilStopped(HealthServer.serve(healthSettings, "producer " + config.name(),
-        () -> ProducerService.start(config), ProducerService::healthChecks), "producer " + config.name());
+    Telemetry telemetry = Telemetry.start("producer", config.name(), telemetrySettings);
+    AutoCloseable running;
+    try {
+      running = HealthServer.serve(healthSettings, "producer " + config.name(),
+          () -> ProducerService.start(config, telemetry), ProducerService::healthChecks, telemetry::scrape);
+    } catch (RuntimeException e) {
+      telemetry.close();
+      throw e;
+    }
+    AutoCloseable runningThenTelemetry = () -> {
+      try (telemetry) {
+        running.close();
+      }
+    };
+    return ServiceCommand.runUntilStopped(runningThenTelemetry, "producer " + config.name());
   }
 
   public static void main(String[] args) {

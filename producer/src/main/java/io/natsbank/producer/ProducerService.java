@@ -25,6 +25,9 @@ import io.natsbank.runtime.Resender;
 import io.natsbank.runtime.Services;
 import io.natsbank.store.pg.Database;
 import io.natsbank.store.pg.PgProducerStore;
+import io.natsbank.telemetry.ServiceTelemetry;
+import io.natsbank.telemetry.Telemetry;
+import io.natsbank.telemetry.Traced;
 import io.natsbank.transport.Delivery;
 import io.natsbank.transport.Subjects;
 import io.natsbank.transport.Transport;
@@ -55,50 +58,64 @@ public final class ProducerService implements AutoCloseable {
   private final ProducerNode node;
   private final Counters counters = new Counters();
   private final InboundGuard guard;
-  private final BatchWorker<SubmitJob> submits;
+  private final ServiceTelemetry telemetry;
+  /** Closed with the service when the service made it itself. */
+  private final Telemetry ownTelemetry;
+  private final BatchWorker<Traced<SubmitJob>> submits;
   private final BatchWorker<StatusJob> statuses;
-  private final BatchWorker<Response> responses;
+  private final BatchWorker<Traced<Response>> responses;
   private final List<Transport.Subscription> subscriptions = new ArrayList<>();
   private final Resender resender;
 
-  private ProducerService(ProducerConfig config) {
+  private ProducerService(ProducerConfig config, Telemetry processTelemetry, boolean ownsTelemetry) {
     this.config = config;
     this.guard = new InboundGuard(config.name(), counters);
+    this.telemetry = new ServiceTelemetry(processTelemetry, config.name(), guard);
+    this.ownTelemetry = ownsTelemetry ? processTelemetry : null;
     this.dataSource = Services.openDatabase(config.database(), Database.Role.PRODUCER, "producer-" + config.name());
     this.transport = Services.transport(config.nats(), config.faults(), config.subjects());
     Subjects subjects = config.subjects();
     ProducerCore core = new ProducerCore(new ProducerCore.Settings(
         config.name(), config.consumers(), config.tuning().backoff(), config.ackedResendMillis()));
     this.node = new ProducerNode(core, new PgProducerStore(dataSource, config.database().statementTimeoutMillis()),
-        message -> publish(subjects, message), System::currentTimeMillis, ThreadLocalRandom.current(), guard);
+        message -> publish(subjects, message), System::currentTimeMillis, ThreadLocalRandom.current(), telemetry);
     Tuning tuning = config.tuning();
     this.submits = new BatchWorker<>("submit-" + config.name(), tuning.queueCapacity(), tuning.batchSizeMax(),
-        tuning.workers(), this::submitBatch, this::submitBatchFailed);
+        tuning.workers(), jobs -> telemetry.inBatch(jobs, this::submitBatch),
+        (jobs, e) -> submitBatchFailed(Traced.messages(jobs), e));
     this.statuses = new BatchWorker<>("status-" + config.name(), tuning.queueCapacity(), tuning.batchSizeMax(), 1,
         this::statusBatch, (jobs, e) -> jobs.forEach(job -> reply(job.replyTo(), unavailable(e))));
     this.responses = new BatchWorker<>("responses-" + config.name(), tuning.queueCapacity(), tuning.batchSizeMax(),
-        tuning.workers(), node::onResponses, (batch, e) -> log.warn(
+        tuning.workers(), batch -> telemetry.inBatch(batch, node::onResponses), (batch, e) -> log.warn(
             "{}: {} responses not applied, consumers will re-send: {}", config.name(), batch.size(), e.toString()));
     String group = config.name();
     subscriptions.add(transport.subscribe(subjects.results(config.name()), group,
-        guard.guard("response", this::onResponseDelivery)));
+        telemetry.guard("response", this::onResponseDelivery)));
     subscriptions.add(transport.subscribe(subjects.submit(config.name()), group,
-        guard.guard("api", this::onApiDelivery)));
+        telemetry.guard("api", this::onApiDelivery)));
     subscriptions.add(transport.subscribe(subjects.status(config.name()), group,
-        guard.guard("api", this::onApiDelivery)));
+        telemetry.guard("api", this::onApiDelivery)));
     this.resender = new Resender("resend-" + config.name(), tuning.resendScan(), tuning.resendBatchMax(),
         Tuning.RESEND_BATCHES_PER_SCAN_MAX, node::resendDue);
+    telemetry.watch(dataSource, Database.Role.PRODUCER, transport);
+    telemetry.watchQueue("submit", submits::queued);
+    telemetry.watchQueue("responses", responses::queued);
     log.info("producer {} started: consumers {}, results on {}, API on {}", config.name(), config.consumers(),
         subjects.results(config.name()), subjects.submit(config.name()));
   }
 
   /** Opens the database (running migrations), connects to NATS, subscribes and starts re-sending. */
   public static ProducerService start(ProducerConfig config) {
-    return new ProducerService(config);
+    return new ProducerService(config, Telemetry.off(), true);
+  }
+
+  /** {@link #start(ProducerConfig)}, reporting to {@code telemetry}, which the caller closes after the service. */
+  public static ProducerService start(ProducerConfig config, Telemetry telemetry) {
+    return new ProducerService(config, telemetry, false);
   }
 
   private void publish(Subjects subjects, ProtocolMessage message) {
-    Services.publish(transport, subjects, message);
+    telemetry.publish(transport, subjects, message);
     counters.increment("sent_total." + WireCodec.kindOf(message));
   }
 
@@ -107,16 +124,18 @@ public final class ProducerService implements AutoCloseable {
     try {
       message = WireCodec.decode(delivery.body());
     } catch (DecodeException e) {
-      guard.refused("response", e.transferId(), e.refusal());
+      telemetry.refused("response", e.transferId(), e.refusal());
       return;
     }
     if (!(message instanceof Response response)) {
-      guard.refused("response", message.transferId(),
+      telemetry.refused("response", message.transferId(),
           new Refusal(Code.UNKNOWN_KIND, WireCodec.kindOf(message) + " is not taken on a producer's results subject"));
       return;
     }
-    if (!responses.offer(response, config.tuning().enqueueWait())) {
+    Traced<Response> traced = telemetry.received(response, delivery);
+    if (!responses.offer(traced, config.tuning().enqueueWait())) {
       counters.increment("dropped_total.response_queue_full");
+      telemetry.dropped("responses", traced);
     }
   }
 
@@ -125,18 +144,23 @@ public final class ProducerService implements AutoCloseable {
     try {
       request = ApiCodec.decodeRequest(delivery.body());
     } catch (DecodeException e) {
-      guard.refused("api", e.transferId(), e.refusal());
+      telemetry.refused("api", e.transferId(), e.refusal());
       reply(delivery.replyTo(), ApiReply.refused(e.refusal()));
       return;
     }
+    Traced<SubmitJob> submitJob = null;
     boolean queued = switch (request) {
-      case ApiRequest.Submit submit ->
-          submits.offer(new SubmitJob(submit.request(), delivery.replyTo()), config.tuning().enqueueWait());
+      case ApiRequest.Submit submit -> {
+        submitJob = telemetry.submitReceived(new SubmitJob(submit.request(), delivery.replyTo()), submit.request(),
+            delivery);
+        yield submits.offer(submitJob, config.tuning().enqueueWait());
+      }
       case ApiRequest.Status status ->
           statuses.offer(new StatusJob(status.transferId(), delivery.replyTo()), config.tuning().enqueueWait());
     };
     if (!queued) {
       counters.increment("refused_total.api.BUSY");
+      telemetry.refusedQuietly("api", Code.BUSY, submitJob);
       reply(delivery.replyTo(), ApiReply.refused(new Refusal(Code.BUSY,
           "producer " + config.name() + " is overloaded; retry later with the same transfer id")));
     }
@@ -212,8 +236,12 @@ public final class ProducerService implements AutoCloseable {
     statuses.close(CLOSE_TIMEOUT);
     responses.close(CLOSE_TIMEOUT);
     resender.close();
+    telemetry.close();
     transport.close();
     dataSource.close();
+    if (ownTelemetry != null) {
+      ownTelemetry.close();
+    }
     log.info("producer {} stopped: {}", config.name(), counters.snapshot());
   }
 }

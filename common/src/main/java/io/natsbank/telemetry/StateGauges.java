@@ -1,0 +1,177 @@
+package io.natsbank.telemetry;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.natsbank.store.pg.Database;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gauges of what a participant's database holds, read from the same summary views psql users query
+ * ({@code transfer_summary} at a producer, {@code posting_summary} at a consumer). A background thread
+ * reads them every {@code interval}, one statement at a time, bounded by a query timeout; a scrape only
+ * copies the last values, so it never waits for the database. Until the first read, the gauges are
+ * NaN; after a failed read they keep the last values, {@code natsbank_state_refresh_failures_total}
+ * counts the failure and {@code natsbank_state_age_seconds} grows.
+ */
+final class StateGauges implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(StateGauges.class);
+  private static final List<String> PRODUCER_STATES = List.of("PENDING", "ACKED", "OK", "REJECTED");
+  private static final List<String> DECISIONS = List.of("OK", "REJECTED");
+  static final String PRODUCER_QUERY = "SELECT state, transfers, extract(epoch FROM now() - oldest_submitted_at)"
+      + " FROM transfer_summary";
+  static final String CONSUMER_QUERY = "SELECT decision || ':' || confirmed, postings,"
+      + " extract(epoch FROM now() - oldest_decided_at) FROM posting_summary";
+  private static final String IN_FLIGHT = "in_flight";
+  private static final String OLDEST_AGE = "oldest_age";
+
+  private final String participant;
+  private final DataSource dataSource;
+  private final Database.Role role;
+  private final Duration interval;
+  private final int queryTimeoutSeconds;
+  private final MeterRegistry registry;
+  private final List<Meter> meters = new ArrayList<>();
+  private final Counter failures;
+  private final Thread thread;
+  private volatile Map<String, Double> values = Map.of();
+  private volatile long refreshedAtNanos;
+  private volatile boolean running = true;
+
+  StateGauges(MeterRegistry registry, Tags tags, String participant, DataSource dataSource, Database.Role role,
+      Duration interval) {
+    this.participant = participant;
+    this.dataSource = dataSource;
+    this.role = role;
+    this.interval = interval;
+    this.queryTimeoutSeconds = (int) Math.max(1, Math.min(interval.toSeconds(), 30));
+    this.registry = registry;
+    if (role == Database.Role.PRODUCER) {
+      for (String state : PRODUCER_STATES) {
+        gauge("natsbank.transfers", "Transfers stored at this producer, by state (view transfer_summary)",
+            tags.and("state", state), state);
+      }
+      gauge("natsbank.transfers.in.flight", "Transfers not final yet: PENDING or ACKED", tags, IN_FLIGHT);
+      seconds("natsbank.transfers.oldest.unfinished.age", "Age of the oldest transfer not final yet (0 if none)",
+          tags);
+    } else {
+      for (String decision : DECISIONS) {
+        for (boolean confirmed : List.of(false, true)) {
+          gauge("natsbank.postings", "Postings decided by this consumer, by decision and confirmation (view "
+              + "posting_summary)", tags.and("decision", decision, "confirmed", Boolean.toString(confirmed)),
+              decision + ":" + confirmed);
+        }
+      }
+      gauge("natsbank.postings.unconfirmed", "Decisions the producer has not confirmed yet (re-sent)", tags,
+          IN_FLIGHT);
+      seconds("natsbank.postings.oldest.unconfirmed.age", "Age of the oldest unconfirmed decision (0 if none)",
+          tags);
+    }
+    meters.add(Gauge.builder("natsbank.state.age", this, StateGauges::ageSeconds).tags(tags).baseUnit("seconds")
+        .description("Time since the state gauges were last read from the database").register(registry));
+    this.failures = Counter.builder("natsbank.state.refresh.failures").tags(tags)
+        .description("Reads of the state views that failed (the gauges keep their last values)").register(registry);
+    meters.add(failures);
+    this.thread = Thread.ofPlatform().daemon().name("state-gauges-" + participant).start(this::loop);
+  }
+
+  private void gauge(String name, String description, Tags tags, String key) {
+    meters.add(Gauge.builder(name, this, gauges -> gauges.value(key)).tags(tags).description(description)
+        .register(registry));
+  }
+
+  private void seconds(String name, String description, Tags tags) {
+    meters.add(Gauge.builder(name, this, gauges -> gauges.value(OLDEST_AGE)).tags(tags).baseUnit("seconds")
+        .description(description).register(registry));
+  }
+
+  private double value(String key) {
+    return values.getOrDefault(key, Double.NaN);
+  }
+
+  private double ageSeconds() {
+    long at = refreshedAtNanos;
+    return at == 0 ? Double.NaN : (System.nanoTime() - at) / 1e9;
+  }
+
+  private void loop() {
+    boolean failing = false;
+    while (running) {
+      try {
+        values = read();
+        refreshedAtNanos = System.nanoTime();
+        if (failing) {
+          log.info("{}: state gauges read again", participant);
+        }
+        failing = false;
+      } catch (SQLException | RuntimeException e) {
+        failures.increment();
+        if (!failing) {
+          log.warn("{}: cannot read the state views for the state gauges, will retry: {}", participant, e.toString());
+        }
+        failing = true;
+      }
+      try {
+        Thread.sleep(interval);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** One read of the summary view: counts by key, the total not finished, and the oldest age. */
+  private Map<String, Double> read() throws SQLException {
+    boolean producer = role == Database.Role.PRODUCER;
+    Map<String, Double> read = new HashMap<>();
+    (producer ? PRODUCER_STATES : List.of("OK:false", "OK:true", "REJECTED:false", "REJECTED:true"))
+        .forEach(key -> read.put(key, 0.0));
+    double inFlight = 0;
+    double oldestAge = 0;
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(true);
+      try (PreparedStatement statement = connection.prepareStatement(producer ? PRODUCER_QUERY : CONSUMER_QUERY)) {
+        statement.setQueryTimeout(queryTimeoutSeconds);
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            String key = rows.getString(1);
+            double count = rows.getLong(2);
+            read.put(key, count);
+            boolean unfinished = producer ? key.equals("PENDING") || key.equals("ACKED") : key.endsWith(":false");
+            if (unfinished) {
+              inFlight += count;
+              oldestAge = Math.max(oldestAge, rows.getDouble(3));
+            }
+          }
+        }
+      }
+    }
+    read.put(IN_FLIGHT, inFlight);
+    read.put(OLDEST_AGE, oldestAge);
+    return Map.copyOf(read);
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(Duration.ofSeconds(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    meters.forEach(registry::remove);
+  }
+}

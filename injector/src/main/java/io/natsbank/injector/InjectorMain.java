@@ -8,16 +8,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The injector CLI: {@code setup}, {@code fire}, {@code audit}, {@code status}. Each option is a flag,
+ * The injector CLI: {@code setup}, {@code fire}, {@code audit}, {@code status}, {@code watch}. Each option is a flag,
  * else a {@code NATSBANK_*} environment variable, else a default; {@code --help} lists them all.
  * Exit codes: 0 all good, 1 a bad answer (violations, failed submits, unknown transfer), 2 bad usage
  * or configuration, 3 could not finish (a database or NATS problem).
  */
 @Command(name = "injector", mixinStandardHelpOptions = true, version = "nats-bank injector 0.1.0",
     subcommands = {SetupCommand.class, FireCommand.class, AuditCommand.class, StatusCommand.class,
-        CommandLine.HelpCommand.class},
+        WatchCommand.class, CommandLine.HelpCommand.class},
     description = "Sets up participant databases, fires transfers at the producers, audits every database, "
-        + "and asks a producer about one transfer.")
+        + "asks a producer about one transfer and prints its history, and watches every participant live.")
 public final class InjectorMain implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILED = 1;

@@ -13,8 +13,9 @@ class InjectorMainTest {
   @Test
   void everyOptionOfEveryCommandNamesItsEnvironmentVariableAndDefault() {
     CommandLine root = new CommandLine(new InjectorMain());
-    assertEquals(List.of("setup", "fire", "audit", "status", "help"), List.copyOf(root.getSubcommands().keySet()));
-    for (String name : List.of("setup", "fire", "audit", "status")) {
+    assertEquals(List.of("setup", "fire", "audit", "status", "watch", "help"),
+        List.copyOf(root.getSubcommands().keySet()));
+    for (String name : List.of("setup", "fire", "audit", "status", "watch")) {
       for (OptionSpec option : root.getSubcommands().get(name).getCommandSpec().options()) {
         if (option.usageHelp() || option.versionHelp()) {
           continue;
@@ -33,6 +34,7 @@ class InjectorMainTest {
     assertEquals(2, InjectorMain.run("fire", "--producers", "Not_A_Name", "--consumers", "c1"));
     assertEquals(2, InjectorMain.run("setup", "--producers", "p1", "--consumers", "p1"));
     assertEquals(2, InjectorMain.run("status", "not-a-uuid", "--producer", "p1"));
+    assertEquals(2, InjectorMain.run("watch", "--producers", "p1", "--consumers", "c1", "--interval-millis", "1"));
     assertEquals(2, InjectorMain.run("fire", "--no-such-option"));
   }
 }

@@ -117,9 +117,8 @@ final class FireCommand implements Callable<Integer> {
     long seedValue = "random".equals(seed) ? new SecureRandom().nextLong() : parseSeed(seed);
     System.err.println("fire: seed=" + seedValue + " transfers=" + transfers + " producers=" + producers
         + " consumers=" + consumers + " mix=" + mix);
-    try (HikariDataSource injectorDatabase = database.databases().openInjector();
+    try (HikariDataSource injectorDatabase = openInjectorDatabase();
         NatsTransport transport = natsConnect.connect(nats.url, "injector-fire")) {
-      Setup.migrateInjector(injectorDatabase);
       long runId = PgSubmissionLog.startRun(injectorDatabase, transfers, seedValue, mix);
       try (PgSubmissionLog log = new PgSubmissionLog(injectorDatabase, runId)) {
         Firer firer = new Firer(new ProducerApi(transport, nats.subjects()), log, settings);
@@ -136,6 +135,21 @@ final class FireCommand implements Callable<Integer> {
         return result.failed() == 0 && result.refused() == 0 ? InjectorMain.EXIT_OK : InjectorMain.EXIT_FAILED;
       }
     }
+  }
+
+  /** Opens the injector's own database and migrates it, waiting out a server that is restarting. */
+  private HikariDataSource openInjectorDatabase() {
+    return PgSubmissionLog.whenReachable("opening the injector database", PgSubmissionLog.WRITE_PATIENCE_DEFAULT,
+        () -> {
+          HikariDataSource pool = database.databases().openInjector();
+          try {
+            Setup.migrateInjector(pool);
+            return pool;
+          } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+          }
+        });
   }
 
   private static long parseSeed(String text) {

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -195,7 +198,8 @@ public final class PgSubmissionLog implements SubmissionLog {
 
   /**
    * Runs {@code action} until it succeeds, pausing 100 ms, 200 ms, ... up to {@link #WRITE_RETRY_MILLIS_MAX}
-   * between tries; gives up with a {@link SubmissionLogException} once {@code patience} has passed.
+   * between tries while the database cannot be reached ({@link #isUnreachable}); gives up with a
+   * {@link SubmissionLogException} once {@code patience} has passed, or at once on any other failure.
    */
   static <T> T withRetries(String what, Duration patience, SqlAction<T> action) {
     long deadlineNanos = System.nanoTime() + patience.toNanos();
@@ -203,6 +207,9 @@ public final class PgSubmissionLog implements SubmissionLog {
       try {
         return action.run();
       } catch (SQLException e) {
+        if (!isUnreachable(e)) {
+          throw new SubmissionLogException(what + " failed: " + e.getMessage(), e);
+        }
         if (System.nanoTime() >= deadlineNanos) {
           throw new SubmissionLogException(what + " failed for " + patience.toSeconds() + " s (" + attempt
               + " attempts), giving up: " + e.getMessage(), e);
@@ -302,6 +309,37 @@ public final class PgSubmissionLog implements SubmissionLog {
           null, Math.max(earlier.attempts(), later.attempts()));
     }
     return later;
+  }
+
+  /**
+   * Like {@link #withRetries} for actions that wrap database failures in runtime exceptions (opening a
+   * pool, running migrations): retried while the cause is a database that cannot be reached.
+   */
+  static <T> T whenReachable(String what, Duration patience, Supplier<T> action) {
+    return withRetries(what, patience, () -> {
+      try {
+        return action.get();
+      } catch (RuntimeException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+          if (cause instanceof SQLException sql && isUnreachable(sql)) {
+            throw sql;
+          }
+        }
+        throw e;
+      }
+    });
+  }
+
+  /**
+   * Whether a failure means the server is away (restarting, crashed, not accepting connections) rather
+   * than refusing the statement: SQLSTATE class 08 (connection), 53 (insufficient resources), 57
+   * (operator intervention: shutdown, crash, "the database system is starting up"), or a transient
+   * connection failure of the pool.
+   */
+  static boolean isUnreachable(SQLException e) {
+    String state = e.getSQLState();
+    return e instanceof SQLTransientConnectionException || e instanceof SQLRecoverableException
+        || (state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57")));
   }
 
   private void writeWithRetries(Map<UUID, ReplyRecord> batch) {

@@ -118,6 +118,43 @@ class SubmissionLogOutageTest {
     assertEquals(0L, stored());
   }
 
+  @Test
+  void aStatementTheDatabaseRefusesIsNotRetried() {
+    AtomicInteger tries = new AtomicInteger();
+    PgSubmissionLog.SubmissionLogException failure = assertThrows(PgSubmissionLog.SubmissionLogException.class,
+        () -> PgSubmissionLog.withRetries("inserting", PATIENCE, () -> {
+          tries.incrementAndGet();
+          throw new SQLException("duplicate key value violates unique constraint", "23505");
+        }));
+    assertEquals(1, tries.get(), "a refused statement is a bug, not an outage: " + failure.getMessage());
+  }
+
+  @Test
+  void openingWaitsForADatabaseThatIsStartingUp() {
+    AtomicInteger tries = new AtomicInteger();
+    String opened = PgSubmissionLog.whenReachable("opening", PATIENCE, () -> {
+      if (tries.incrementAndGet() < 3) {
+        throw new IllegalStateException("pool initialization failed",
+            new SQLException("FATAL: the database system is starting up", "57P03"));
+      }
+      return "open";
+    });
+    assertEquals("open", opened);
+    assertEquals(3, tries.get());
+  }
+
+  @Test
+  void aFailureThatIsNotTheDatabaseIsNotRetried() {
+    AtomicInteger tries = new AtomicInteger();
+    IllegalStateException failure = assertThrows(IllegalStateException.class,
+        () -> PgSubmissionLog.whenReachable("opening", PATIENCE, () -> {
+          tries.incrementAndGet();
+          throw new IllegalStateException("a bug");
+        }));
+    assertEquals("a bug", failure.getMessage());
+    assertEquals(1, tries.get());
+  }
+
   private long stored() {
     return Jdbc.count(database.dataSource(), "SELECT count(*) FROM submissions WHERE run_id = ?", runId);
   }

@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -38,6 +40,10 @@ final class TransferHistory {
       SELECT producer, consumer, submitted_at, acknowledged, attempts, reply_result, reply_state, refused_code,
              replied_at
       FROM submissions WHERE id = ?""";
+
+  /** Every instant printed to the millisecond, in UTC, so that columns line up. */
+  private static final DateTimeFormatter INSTANT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+      .withZone(ZoneOffset.UTC);
 
   private record Moment(Instant at, String who, String what) {}
 
@@ -82,9 +88,9 @@ final class TransferHistory {
       read("injector", "record", injector, out, connection -> submission(connection, id, out));
     }
     if (!timeline.isEmpty()) {
-      out.println("timeline:");
+      out.println("timeline (each by its own database's clock):");
       timeline.stream().sorted(Comparator.comparing(Moment::at)).forEach(moment ->
-          out.printf("  %-24s  %-10s  %s%n", moment.at(), moment.who(), moment.what()));
+          out.printf("  %s  %-12s  %s%n", INSTANT.format(moment.at()), moment.who(), moment.what()));
     }
     return known;
   }
@@ -209,7 +215,7 @@ final class TransferHistory {
 
   private static String instant(ResultSet row, String column) throws SQLException {
     Timestamp at = row.getTimestamp(column);
-    return at == null ? "-" : at.toInstant().toString();
+    return at == null ? "-" : INSTANT.format(at.toInstant());
   }
 
   private static String dash(String value) {

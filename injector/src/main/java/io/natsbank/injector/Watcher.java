@@ -150,7 +150,8 @@ final class Watcher {
   /** The frame as text: a header line, a table of producers, a table of consumers. */
   static String render(Frame frame, String subtitle) {
     StringBuilder text = new StringBuilder();
-    text.append("nats-bank watch  ").append(CLOCK.format(frame.at())).append("  ").append(subtitle).append('\n');
+    text.append("nats-bank watch  ").append(CLOCK.format(frame.at()))
+        .append(subtitle.isEmpty() ? "" : "  " + subtitle).append('\n');
     text.append('\n');
     text.append(String.format(Locale.ROOT, "%-12s %9s %7s %9s %9s %9s %11s %9s  %s%n", "producer", "PENDING",
         "ACKED", "OK", "REJECTED", "total", "finished/s", "re-sends", "oldest unfinished"));

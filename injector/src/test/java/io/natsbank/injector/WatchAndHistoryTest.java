@@ -119,7 +119,9 @@ class WatchAndHistoryTest {
     assertTrue(text.contains("  consumer c1: decision=OK cause=- confirmed=true responses_sent=1 "), text);
     assertTrue(text.contains("    entry CREDIT c1-0001 10.00 at "), text);
     assertTrue(text.contains("  injector: submitted to p1 at "), text);
-    assertTrue(text.contains("timeline:"), text);
+    assertTrue(text.contains("timeline (each by its own database's clock):"), text);
+    assertTrue(text.lines().anyMatch(line -> line.matches("  \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z  c1 +decided OK")),
+        text);
     for (String moment : List.of("submitted: stored PENDING, posted to c1", "payer debited: DEBIT p1-0001 10.00",
         "decided OK", "payee credited: CREDIT c1-0001 10.00", "outcome OK applied after 1 posting(s)",
         "confirmed after 1 response(s)")) {

@@ -82,7 +82,10 @@ class MetricsEndpointTest {
       int posted = OK_TRANSFERS + CLOSED_PAYEE_TRANSFERS;
       Await.until("the state gauges and the refusal to show the run", WAIT, () -> {
         Scrape producerNow = scrape(producerHealth);
+        // every state gauge from one refresh taken after the last submit, not an older one
         return producerNow.value("natsbank_transfers", "state", "OK") == OK_TRANSFERS
+            && producerNow.value("natsbank_transfers", "state", "REJECTED")
+                == CLOSED_PAYEE_TRANSFERS + INSUFFICIENT_FUNDS_TRANSFERS
             && producerNow.value("natsbank_refused_total", "what", "response") == 1
             && scrape(consumerHealth).value("natsbank_postings", "decision", "OK", "confirmed", "true") == OK_TRANSFERS;
       });

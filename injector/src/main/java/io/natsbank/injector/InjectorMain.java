@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "injector", mixinStandardHelpOptions = true, version = "nats-bank injector 0.1.0",
     subcommands = {SetupCommand.class, FireCommand.class, AuditCommand.class, StatusCommand.class,
-        WatchCommand.class, CommandLine.HelpCommand.class},
+        WatchCommand.class, io.natsbank.injector.bench.BenchCommand.class, CommandLine.HelpCommand.class},
     description = "Sets up participant databases, fires transfers at the producers, audits every database, "
         + "asks a producer about one transfer and prints its history, and watches every participant live.")
 public final class InjectorMain implements Runnable {

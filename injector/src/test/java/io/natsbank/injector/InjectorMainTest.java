@@ -13,7 +13,7 @@ class InjectorMainTest {
   @Test
   void everyOptionOfEveryCommandNamesItsEnvironmentVariableAndDefault() {
     CommandLine root = new CommandLine(new InjectorMain());
-    assertEquals(List.of("setup", "fire", "audit", "status", "watch", "help"),
+    assertEquals(List.of("setup", "fire", "audit", "status", "watch", "bench", "help"),
         List.copyOf(root.getSubcommands().keySet()));
     for (String name : List.of("setup", "fire", "audit", "status", "watch")) {
       for (OptionSpec option : root.getSubcommands().get(name).getCommandSpec().options()) {

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# The benchmark, in one invocation on one machine:
+#   1. pgbench TPC-B-like on the same PostgreSQL (its own database), synchronous_commit on: the yardstick
+#      of this machine's commit capacity;
+#   2. 1 producer + 1 consumer (batched, no faults) at saturation: closed loop, --in-flight transfers
+#      unfinished at once, --duration seconds measured after a warm-up;
+#   3. an open loop at half the saturated rate on the same services: latency from each transfer's
+#      intended send time to its final outcome at the producer (HdrHistogram, no coordinated omission);
+#   4. the naive path (--batch-size-max 1 on both services) at saturation, on fresh databases;
+#   (5. with --scaling, 2 producers + 2 consumers at saturation, on fresh databases.)
+# Every transfer of every phase is audited ('injector audit'); a dirty audit fails the run. Figures go
+# to run/bench/ (one JSON per phase, report.json, bench.png, the service logs) and the run ends with:
+#   bench: transfers_per_s=N pgbench_tps=N ratio=N naive_transfers_per_s=N p50_ms=N p99_ms=N p999_ms=N msgs_per_transfer=N commits_per_transfer=N
+#
+#   ./scripts/bench.sh [--duration S] [--warmup S] [--in-flight N] [--naive-in-flight N]
+#                      [--pgbench-seconds S] [--pgbench-clients N] [--pgbench-scale N] [--scaling]
+#
+# It uses its own participants (bench-p1, bench-c1...), subject prefix (nbbench) and injector database
+# (natsbank_bench_injector), so a demo running at the same time does not mix in. The machine should
+# be otherwise idle: the load average is recorded next to every figure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+duration=60
+warmup=10
+in_flight=1000
+naive_in_flight=100
+pgbench_seconds=30
+pgbench_clients=8
+pgbench_scale=10
+scaling=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) duration=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --in-flight) in_flight=$2; shift 2 ;;
+    --naive-in-flight) naive_in_flight=$2; shift 2 ;;
+    --pgbench-seconds) pgbench_seconds=$2; shift 2 ;;
+    --pgbench-clients) pgbench_clients=$2; shift 2 ;;
+    --pgbench-scale) pgbench_scale=$2; shift 2 ;;
+    --scaling) scaling=1; shift ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument '$1' (try --help)" ;;
+  esac
+done
+for value in "$duration" "$warmup" "$in_flight" "$naive_in_flight" "$pgbench_seconds" "$pgbench_clients" \
+    "$pgbench_scale"; do
+  [[ "$value" =~ ^[0-9]+$ ]] || die "numeric options take whole numbers, got '$value'"
+done
+
+select_java
+ensure_postgres
+ensure_nats
+build_jars
+
+out=run/bench
+mkdir -p "$out"
+rm -f "$out"/*.json "$out"/*.log "$out"/*.pid "$out"/*.txt "$out"/bench.png
+
+export NATSBANK_NATS_URL="nats://$NATSBANK_NATS_HOST:$NATSBANK_NATS_PORT"
+export NATSBANK_DB_URL_TEMPLATE="jdbc:postgresql://$NATSBANK_PG_HOST:$NATSBANK_PG_PORT/{db}"
+export NATSBANK_SUBJECT_PREFIX=nbbench
+export NATSBANK_INJECTOR_DATABASE=natsbank_bench_injector
+export NATSBANK_ACCOUNTS=${NATSBANK_ACCOUNTS:-1000}
+# Services: a fixed heap, and the parallel collector, which costs less CPU than G1 on two cores.
+SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}
+INJECTOR_JAVA_OPTS=${INJECTOR_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseParallelGC}
+
+injector() { "$JAVA_HOME/bin/java" $INJECTOR_JAVA_OPTS -jar injector/target/nats-bank-injector.jar "$@"; }
+psql_admin() { psql -h "$NATSBANK_PG_HOST" -p "$NATSBANK_PG_PORT" -U postgres -v ON_ERROR_STOP=1 -Atq "$@"; }
+load_average() { cut -d' ' -f1-3 /proc/loadavg; }
+
+stop_all() {
+  local pidfile
+  for pidfile in "$out"/*.pid; do
+    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+  done
+  for pidfile in "$out"/*.pid; do
+    [ -f "$pidfile" ] || continue
+    for _ in $(seq 60); do kill -0 "$(cat "$pidfile")" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$(cat "$pidfile")" 2>/dev/null || true
+    rm -f "$pidfile"
+  done
+}
+trap stop_all EXIT
+
+# start ROLE NAME LOGNAME [service flags...]: one service process, no faults.
+start() {
+  local role=$1 name=$2 logname=$3
+  shift 3
+  NATSBANK_NAME=$name nohup "$JAVA_HOME/bin/java" $SERVICE_JAVA_OPTS -jar "$role/target/nats-bank-$role.jar" "$@" \
+    >"$out/$logname.log" 2>&1 &
+  echo $! >"$out/$logname.pid"
+}
+
+wait_started() {
+  local logfile
+  for logfile in "$@"; do
+    for _ in $(seq 240); do
+      grep -q " started: " "$logfile" && break
+      if ! kill -0 "$(cat "${logfile%.log}.pid")" 2>/dev/null; then
+        tail -20 "$logfile" >&2; die "$(basename "$logfile" .log) exited during start-up"
+      fi
+      sleep 0.25
+    done
+    grep -q " started: " "$logfile" || die "$(basename "$logfile" .log) did not start within 60 s"
+  done
+}
+
+# system PRODUCERS CONSUMERS LABEL [service flags...]: fresh databases, one process per participant.
+system() {
+  local producers=$1 consumers=$2 label=$3 name
+  shift 3
+  stop_all
+  log "[$label] fresh databases for producers $producers, consumers $consumers (load $(load_average))"
+  injector setup --reset --producers "$producers" --consumers "$consumers" \
+    --opening-balance 1000000000.00 >"$out/setup-$label.txt"
+  for name in ${consumers//,/ }; do start consumer "$name" "$label-$name" --producers "$producers" "$@"; done
+  for name in ${producers//,/ }; do start producer "$name" "$label-$name" --consumers "$consumers" "$@"; done
+  local logs=()
+  for name in ${consumers//,/ } ${producers//,/ }; do logs+=("$out/$label-$name.log"); done
+  wait_started "${logs[@]}"
+}
+
+# phase MODE LABEL PRODUCERS CONSUMERS [bench flags...]: one bench phase, then the audit of everything so far.
+phase() {
+  local mode=$1 label=$2 producers=$3 consumers=$4
+  shift 4
+  log "[$label] bench $mode (load $(load_average))"
+  local status=0
+  injector bench "$mode" --label "$label" --producers "$producers" --consumers "$consumers" \
+    --warmup-seconds "$warmup" --duration-seconds "$duration" --out "$out/$label.json" "$@" \
+    | tee "$out/$label.txt" || status=$?
+  log "[$label] audit (load $(load_average))"
+  injector audit --producers "$producers" --consumers "$consumers" --wait-quiet-seconds 300 \
+    | tee "$out/audit-$label.txt" >&2 || die "[$label] the audit is not clean: the run failed (see $out/audit-$label.txt)"
+  [ "$status" = 0 ] || die "[$label] the bench phase reported failed or unfinished transfers (exit $status)"
+}
+
+[ "$(psql_admin -c 'SHOW synchronous_commit')" = on ] || die "synchronous_commit must be on for a fair benchmark"
+[ "$(psql_admin -c 'SHOW fsync')" = on ] || die "fsync must be on for a fair benchmark"
+
+# 1. pgbench: TPC-B-like, the default script, in its own database.
+PGBENCH=$(command -v pgbench || ls /usr/lib/postgresql/*/bin/pgbench 2>/dev/null | sort -V | tail -1 || true)
+[ -x "$PGBENCH" ] || die "pgbench not found (it comes with the postgresql packages)"
+log "pgbench: initialising scale $pgbench_scale (load $(load_average))"
+psql_admin -c "DROP DATABASE IF EXISTS natsbank_pgbench WITH (FORCE)" -c "CREATE DATABASE natsbank_pgbench"
+"$PGBENCH" -h "$NATSBANK_PG_HOST" -p "$NATSBANK_PG_PORT" -U postgres -i -q -s "$pgbench_scale" natsbank_pgbench \
+  >"$out/pgbench-init.txt" 2>&1
+pgbench_settings="-c $pgbench_clients -j 2 -T $pgbench_seconds -s $pgbench_scale (TPC-B-like, synchronous_commit on)"
+log "pgbench $pgbench_settings (load $(load_average))"
+"$PGBENCH" -h "$NATSBANK_PG_HOST" -p "$NATSBANK_PG_PORT" -U postgres -c "$pgbench_clients" -j 2 \
+  -T "$pgbench_seconds" natsbank_pgbench >"$out/pgbench.txt" 2>&1
+pgbench_tps=$(awk '/^tps = / {print $3; exit}' "$out/pgbench.txt")
+pgbench_latency=$(awk '/^latency average = / {print $4; exit}' "$out/pgbench.txt")
+[ -n "$pgbench_tps" ] || die "pgbench did not report its tps (see $out/pgbench.txt)"
+log "pgbench: tps=$pgbench_tps latency_ms=$pgbench_latency (load $(load_average))"
+psql_admin -c "DROP DATABASE IF EXISTS natsbank_pgbench WITH (FORCE)"
+
+# 2. and 3. 1 producer + 1 consumer, batched: saturated closed loop, then the open loop at half its rate.
+system bench-p1 bench-c1 saturated
+phase closed saturated bench-p1 bench-c1 --in-flight "$in_flight"
+rate=$(awk '/^bench saturated: / {for (i = 1; i <= NF; i++) if ($i ~ /^transfers_per_s=/) {split($i, v, "="); print int(v[2] / 2)}}' \
+  "$out/saturated.txt")
+[ -n "$rate" ] && [ "$rate" -gt 0 ] || die "no saturated rate to halve"
+phase open open bench-p1 bench-c1 --rate "$rate"
+
+# 4. The naive path: one message per transaction on both services.
+system bench-p1 bench-c1 naive --batch-size-max 1
+phase closed naive bench-p1 bench-c1 --in-flight "$naive_in_flight"
+
+extra=()
+if [ "$scaling" = 1 ]; then
+  system bench-p1,bench-p2 bench-c1,bench-c2 scaling
+  phase closed scaling bench-p1,bench-p2 bench-c1,bench-c2 --in-flight "$in_flight"
+  extra=(--phase "$out/scaling.json")
+fi
+stop_all
+
+log "report (load $(load_average))"
+injector bench report --saturated "$out/saturated.json" --open "$out/open.json" --naive "$out/naive.json" \
+  "${extra[@]}" --pgbench-tps "$pgbench_tps" --pgbench-latency-ms "${pgbench_latency:-0}" \
+  --pgbench-settings "$pgbench_settings" --out-dir "$out"

@@ -25,9 +25,9 @@ public final class PgConsumerStore implements ConsumerStore {
       + " ORDER BY next_resend_at LIMIT ? FOR UPDATE SKIP LOCKED";
 
   static final StateTable<ConsumerPosting> POSTINGS = new StateTable<>(
-      new StateTable.Statements("postings", PostingRows.COLUMNS, PostingRows.INSERT_SQL, PostingRows.UPDATE_SQL,
-          CLAIM_DUE_SQL),
-      ConsumerPosting::id, PostingRows::posting, PostingRows::bindInsert, PostingRows::bindUpdate);
+      new StateTable.Statements("postings", PostingRows.COLUMNS, PostingRows.INSERT_SQL, PostingRows.INSERT_TYPES,
+          PostingRows.UPDATE_SQL, PostingRows.UPDATE_TYPES, CLAIM_DUE_SQL),
+      ConsumerPosting::id, PostingRows::posting, PostingRows::addInsert, PostingRows::addUpdate);
 
   private final PgTransactions transactions;
 

@@ -25,9 +25,9 @@ public final class PgProducerStore implements ProducerStore {
       + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED";
 
   static final StateTable<ProducerTransfer> TRANSFERS = new StateTable<>(
-      new StateTable.Statements("transfers", TransferRows.COLUMNS, TransferRows.INSERT_SQL, TransferRows.UPDATE_SQL,
-          CLAIM_DUE_SQL),
-      ProducerTransfer::id, TransferRows::transfer, TransferRows::bindInsert, TransferRows::bindUpdate);
+      new StateTable.Statements("transfers", TransferRows.COLUMNS, TransferRows.INSERT_SQL, TransferRows.INSERT_TYPES,
+          TransferRows.UPDATE_SQL, TransferRows.UPDATE_TYPES, CLAIM_DUE_SQL),
+      ProducerTransfer::id, TransferRows::transfer, TransferRows::addInsert, TransferRows::addUpdate);
 
   private final PgTransactions transactions;
 

@@ -6,7 +6,6 @@ import io.natsbank.protocol.Money;
 import io.natsbank.protocol.Outcome;
 import io.natsbank.protocol.RejectCause;
 import io.natsbank.protocol.TransferTerms;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.UUID;
@@ -15,45 +14,52 @@ import java.util.UUID;
 final class PostingRows {
   static final String COLUMNS = "id, producer, consumer, payer, payee, amount, currency, decision, cause, reason, "
       + "confirmed, responses, next_resend_at, decided_at, confirmed_at";
+  /** The element type of each column of {@link #COLUMNS}, in order. */
+  static final String[] INSERT_TYPES = {"uuid", "text", "text", "text", "text", "numeric", "text", "text", "text",
+      "text", "bool", "int4", "timestamptz", "timestamptz", "timestamptz"};
+  /** A whole batch in one statement: one array per column, spread back into rows. */
   static final String INSERT_SQL =
-      "INSERT INTO postings (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "INSERT INTO postings (" + COLUMNS + ") SELECT * FROM unnest(" + Sql.arrayParameters(INSERT_TYPES) + ")";
+  static final String[] UPDATE_TYPES = {"uuid", "text", "text", "text", "bool", "int4", "timestamptz", "timestamptz"};
   /**
    * The terms never change. The decision is written too, although it never changes either: the
    * trigger {@code postings_decision_is_final} then refuses a programmer error instead of hiding it.
    */
-  static final String UPDATE_SQL = "UPDATE postings SET decision = ?, cause = ?, reason = ?, confirmed = ?, "
-      + "responses = ?, next_resend_at = ?, confirmed_at = ? WHERE id = ?";
+  static final String UPDATE_SQL = "UPDATE postings p SET decision = u.decision, cause = u.cause, reason = u.reason, "
+      + "confirmed = u.confirmed, responses = u.responses, next_resend_at = u.next_resend_at, "
+      + "confirmed_at = u.confirmed_at FROM unnest(" + Sql.arrayParameters(UPDATE_TYPES) + ") "
+      + "AS u(id, decision, cause, reason, confirmed, responses, next_resend_at, confirmed_at) WHERE p.id = u.id";
 
   private PostingRows() {}
 
-  static void bindInsert(PreparedStatement statement, ConsumerPosting posting) throws SQLException {
+  static void addInsert(ColumnArrays row, ConsumerPosting posting) {
     TransferTerms terms = posting.terms();
-    statement.setObject(1, posting.id());
-    statement.setString(2, terms.producer());
-    statement.setString(3, terms.consumer());
-    statement.setString(4, terms.payer());
-    statement.setString(5, terms.payee());
-    statement.setBigDecimal(6, terms.amount().amount());
-    statement.setString(7, terms.amount().currency().name());
-    statement.setString(8, posting.decision().name());
-    Sql.setOptionalText(statement, 9, posting.cause());
-    Sql.setOptionalText(statement, 10, posting.reason());
-    statement.setBoolean(11, posting.confirmed());
-    statement.setInt(12, posting.responses());
-    Sql.setInstant(statement, 13, posting.nextResendAtMillis());
-    Sql.setInstant(statement, 14, posting.decidedAtMillis());
-    Sql.setOptionalInstant(statement, 15, posting.confirmedAtMillis());
+    row.set(0, posting.id())
+        .set(1, terms.producer())
+        .set(2, terms.consumer())
+        .set(3, terms.payer())
+        .set(4, terms.payee())
+        .setDecimal(5, terms.amount().amount())
+        .set(6, terms.amount().currency().name())
+        .set(7, posting.decision().name())
+        .setText(8, posting.cause())
+        .set(9, posting.reason())
+        .set(10, posting.confirmed())
+        .set(11, posting.responses())
+        .setInstant(12, posting.nextResendAtMillis())
+        .setInstant(13, posting.decidedAtMillis())
+        .setOptionalInstant(14, posting.confirmedAtMillis());
   }
 
-  static void bindUpdate(PreparedStatement statement, ConsumerPosting posting) throws SQLException {
-    statement.setString(1, posting.decision().name());
-    Sql.setOptionalText(statement, 2, posting.cause());
-    Sql.setOptionalText(statement, 3, posting.reason());
-    statement.setBoolean(4, posting.confirmed());
-    statement.setInt(5, posting.responses());
-    Sql.setInstant(statement, 6, posting.nextResendAtMillis());
-    Sql.setOptionalInstant(statement, 7, posting.confirmedAtMillis());
-    statement.setObject(8, posting.id());
+  static void addUpdate(ColumnArrays row, ConsumerPosting posting) {
+    row.set(0, posting.id())
+        .set(1, posting.decision().name())
+        .setText(2, posting.cause())
+        .set(3, posting.reason())
+        .set(4, posting.confirmed())
+        .set(5, posting.responses())
+        .setInstant(6, posting.nextResendAtMillis())
+        .setOptionalInstant(7, posting.confirmedAtMillis());
   }
 
   static ConsumerPosting posting(ResultSet row) throws SQLException {

@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Small pure helpers for JDBC: timestamps as epoch millis (0 for NULL where a column is optional),
@@ -24,6 +25,8 @@ import java.util.UUID;
 final class Sql {
   /** The most keys or rows one store call takes: callers batch far fewer, so more is a programmer error. */
   static final int ROWS_PER_CALL_MAX = 10_000;
+  /** Keys named in the message of a failed row-count check. */
+  static final int ROWS_SHOWN_MAX = 5;
 
   @FunctionalInterface
   interface Action<T> {
@@ -103,13 +106,25 @@ final class Sql {
     return value.setScale(scale, RoundingMode.UNNECESSARY);
   }
 
-  /** A batch where every statement must touch exactly one row: anything else is a programmer error. */
-  static void checkEachTouchedOneRow(int[] rowCounts, String what, List<?> keys) {
-    Invariants.check(rowCounts.length == keys.size(), what + " returns one row count per statement",
-        rowCounts.length + " counts for " + keys.size() + " statements");
-    for (int index = 0; index < rowCounts.length; index++) {
-      Invariants.check(rowCounts[index] == 1, what + " touches exactly one row",
-          keys.get(index) + " touched " + rowCounts[index]);
+  /** {@code ?::uuid[], ?::text[], ...}: one array parameter per element type, for {@code unnest}. */
+  static String arrayParameters(String... types) {
+    StringBuilder parameters = new StringBuilder();
+    for (String type : types) {
+      parameters.append(parameters.isEmpty() ? "" : ", ").append("?::").append(type).append("[]");
+    }
+    return parameters.toString();
+  }
+
+  /**
+   * One statement that writes {@code rows} (one per key) must report exactly that many rows. An
+   * UPDATE joined on the key touches each stored row at most once, so the count can only match when
+   * the keys are distinct and every one of them was found: anything else is a programmer error.
+   */
+  static <T> void checkTouchedEachOnce(int rowCount, String what, Collection<T> rows, Function<T, ?> keyOf) {
+    if (rowCount != rows.size()) {
+      List<Object> keys = rows.stream().limit(ROWS_SHOWN_MAX).map(keyOf).map(Object.class::cast).toList();
+      Invariants.check(false, what + " touches each of its rows exactly once",
+          rowCount + " rows touched for " + rows.size() + " keys, first keys " + keys);
     }
   }
 }

@@ -17,12 +17,13 @@ import java.util.function.Function;
 /**
  * The statements a participant runs on its table of transfer states (the producer's
  * {@code transfers}, the consumer's {@code postings}): one row per transfer id, found, locked,
- * claimed for a re-send, inserted and updated in JDBC batches.
+ * claimed for a re-send, and inserted and updated a whole batch per statement ({@link ColumnArrays}).
  */
 final class StateTable<T> {
+  /** Puts one row's values into the current row of the column arrays. */
   @FunctionalInterface
-  interface Binder<T> {
-    void bind(PreparedStatement statement, T row) throws SQLException;
+  interface RowWriter<T> {
+    void write(ColumnArrays columns, T row);
   }
 
   @FunctionalInterface
@@ -30,8 +31,12 @@ final class StateTable<T> {
     T map(ResultSet row) throws SQLException;
   }
 
-  /** The SQL of one table; {@code claimDueSql} takes (now, limit) and must match the table's partial index. */
-  record Statements(String table, String columns, String insertSql, String updateSql, String claimDueSql) {
+  /**
+   * The SQL of one table. The insert and the update take one array parameter per entry of their
+   * types; {@code claimDueSql} takes (now, limit) and must match the table's partial index.
+   */
+  record Statements(String table, String columns, String insertSql, String[] insertTypes, String updateSql,
+      String[] updateTypes, String claimDueSql) {
     String findSql() {
       return "SELECT " + columns + " FROM " + table + " WHERE id = ?";
     }
@@ -44,16 +49,16 @@ final class StateTable<T> {
   private final Statements statements;
   private final Function<T, UUID> idOf;
   private final Mapper<T> mapper;
-  private final Binder<T> insertBinder;
-  private final Binder<T> updateBinder;
+  private final RowWriter<T> insertWriter;
+  private final RowWriter<T> updateWriter;
 
-  StateTable(Statements statements, Function<T, UUID> idOf, Mapper<T> mapper, Binder<T> insertBinder,
-      Binder<T> updateBinder) {
+  StateTable(Statements statements, Function<T, UUID> idOf, Mapper<T> mapper, RowWriter<T> insertWriter,
+      RowWriter<T> updateWriter) {
     this.statements = statements;
     this.idOf = idOf;
     this.mapper = mapper;
-    this.insertBinder = insertBinder;
-    this.updateBinder = updateBinder;
+    this.insertWriter = insertWriter;
+    this.updateWriter = updateWriter;
   }
 
   Statements statements() {
@@ -99,26 +104,29 @@ final class StateTable<T> {
   }
 
   void insert(PgTx tx, Collection<T> rows) {
-    writeBatch(tx, rows, statements.insertSql(), insertBinder, "insert into " + statements.table());
+    write(tx, rows, statements.insertSql(), statements.insertTypes(), insertWriter,
+        "insert into " + statements.table());
   }
 
   void update(PgTx tx, Collection<T> rows) {
-    writeBatch(tx, rows, statements.updateSql(), updateBinder, "update of " + statements.table());
+    write(tx, rows, statements.updateSql(), statements.updateTypes(), updateWriter,
+        "update of " + statements.table());
   }
 
-  private void writeBatch(PgTx tx, Collection<T> rows, String sql, Binder<T> binder, String what) {
+  /** Writes every row in one statement; each must be touched exactly once (distinct ids, all present). */
+  private void write(PgTx tx, Collection<T> rows, String sql, String[] types, RowWriter<T> writer, String what) {
     if (rows.isEmpty()) {
       return;
     }
     Sql.checkSize(what, rows);
-    List<UUID> ids = rows.stream().map(idOf).toList();
+    ColumnArrays columns = new ColumnArrays(rows.size(), types);
+    for (T row : rows) {
+      writer.write(columns.nextRow(), row);
+    }
     tx.run(what + " of " + rows.size() + " rows", () -> {
       try (PreparedStatement statement = tx.prepare(sql)) {
-        for (T row : rows) {
-          binder.bind(statement, row);
-          statement.addBatch();
-        }
-        Sql.checkEachTouchedOneRow(statement.executeBatch(), what, ids);
+        columns.bind(tx.connection(), statement, 1);
+        Sql.checkTouchedEachOnce(statement.executeUpdate(), what, rows, idOf);
         return null;
       }
     });

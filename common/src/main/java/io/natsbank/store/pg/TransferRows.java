@@ -6,7 +6,6 @@ import io.natsbank.protocol.ProducerTransfer;
 import io.natsbank.protocol.RejectCause;
 import io.natsbank.protocol.TransferStatus;
 import io.natsbank.protocol.TransferTerms;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.UUID;
@@ -15,42 +14,49 @@ import java.util.UUID;
 final class TransferRows {
   static final String COLUMNS = "id, producer, consumer, payer, payee, amount, currency, status, cause, reason, "
       + "sent, attempts, next_attempt_at, created_at, finished_at";
+  /** The element type of each column of {@link #COLUMNS}, in order. */
+  static final String[] INSERT_TYPES = {"uuid", "text", "text", "text", "text", "numeric", "text", "text", "text",
+      "text", "bool", "int4", "timestamptz", "timestamptz", "timestamptz"};
+  /** A whole batch in one statement: one array per column, spread back into rows. */
   static final String INSERT_SQL =
-      "INSERT INTO transfers (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  /** The terms never change, so only the state is written. */
-  static final String UPDATE_SQL = "UPDATE transfers SET status = ?, cause = ?, reason = ?, sent = ?, attempts = ?, "
-      + "next_attempt_at = ?, finished_at = ? WHERE id = ?";
+      "INSERT INTO transfers (" + COLUMNS + ") SELECT * FROM unnest(" + Sql.arrayParameters(INSERT_TYPES) + ")";
+  static final String[] UPDATE_TYPES = {"uuid", "text", "text", "text", "bool", "int4", "timestamptz", "timestamptz"};
+  /** The terms never change, so only the state is written; one statement per batch. */
+  static final String UPDATE_SQL = "UPDATE transfers t SET status = u.status, cause = u.cause, reason = u.reason, "
+      + "sent = u.sent, attempts = u.attempts, next_attempt_at = u.next_attempt_at, finished_at = u.finished_at "
+      + "FROM unnest(" + Sql.arrayParameters(UPDATE_TYPES) + ") "
+      + "AS u(id, status, cause, reason, sent, attempts, next_attempt_at, finished_at) WHERE t.id = u.id";
 
   private TransferRows() {}
 
-  static void bindInsert(PreparedStatement statement, ProducerTransfer transfer) throws SQLException {
+  static void addInsert(ColumnArrays row, ProducerTransfer transfer) {
     TransferTerms terms = transfer.terms();
-    statement.setObject(1, transfer.id());
-    statement.setString(2, terms.producer());
-    statement.setString(3, terms.consumer());
-    statement.setString(4, terms.payer());
-    statement.setString(5, terms.payee());
-    statement.setBigDecimal(6, terms.amount().amount());
-    statement.setString(7, terms.amount().currency().name());
-    statement.setString(8, transfer.status().name());
-    Sql.setOptionalText(statement, 9, transfer.cause());
-    Sql.setOptionalText(statement, 10, transfer.reason());
-    statement.setBoolean(11, transfer.sent());
-    statement.setInt(12, transfer.attempts());
-    Sql.setOptionalInstant(statement, 13, transfer.nextAttemptAtMillis());
-    Sql.setInstant(statement, 14, transfer.createdAtMillis());
-    Sql.setOptionalInstant(statement, 15, transfer.finishedAtMillis());
+    row.set(0, transfer.id())
+        .set(1, terms.producer())
+        .set(2, terms.consumer())
+        .set(3, terms.payer())
+        .set(4, terms.payee())
+        .setDecimal(5, terms.amount().amount())
+        .set(6, terms.amount().currency().name())
+        .set(7, transfer.status().name())
+        .setText(8, transfer.cause())
+        .set(9, transfer.reason())
+        .set(10, transfer.sent())
+        .set(11, transfer.attempts())
+        .setOptionalInstant(12, transfer.nextAttemptAtMillis())
+        .setInstant(13, transfer.createdAtMillis())
+        .setOptionalInstant(14, transfer.finishedAtMillis());
   }
 
-  static void bindUpdate(PreparedStatement statement, ProducerTransfer transfer) throws SQLException {
-    statement.setString(1, transfer.status().name());
-    Sql.setOptionalText(statement, 2, transfer.cause());
-    Sql.setOptionalText(statement, 3, transfer.reason());
-    statement.setBoolean(4, transfer.sent());
-    statement.setInt(5, transfer.attempts());
-    Sql.setOptionalInstant(statement, 6, transfer.nextAttemptAtMillis());
-    Sql.setOptionalInstant(statement, 7, transfer.finishedAtMillis());
-    statement.setObject(8, transfer.id());
+  static void addUpdate(ColumnArrays row, ProducerTransfer transfer) {
+    row.set(0, transfer.id())
+        .set(1, transfer.status().name())
+        .setText(2, transfer.cause())
+        .set(3, transfer.reason())
+        .set(4, transfer.sent())
+        .set(5, transfer.attempts())
+        .setOptionalInstant(6, transfer.nextAttemptAtMillis())
+        .setOptionalInstant(7, transfer.finishedAtMillis());
   }
 
   static ProducerTransfer transfer(ResultSet row) throws SQLException {

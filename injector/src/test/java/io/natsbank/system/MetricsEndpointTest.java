@@ -87,7 +87,7 @@ class MetricsEndpointTest {
             && producerNow.value("natsbank_transfers", "state", "REJECTED")
                 == CLOSED_PAYEE_TRANSFERS + INSUFFICIENT_FUNDS_TRANSFERS
             && producerNow.value("natsbank_refused_total", "what", "response") == 1
-            && scrape(consumerHealth).value("natsbank_postings", "decision", "OK", "confirmed", "true") == OK_TRANSFERS;
+            && consumerSawTheWholeRun(scrape(consumerHealth));
       });
 
       HttpResponse<String> answer = get(producerHealth, HealthServer.METRICS_PATH);
@@ -142,6 +142,13 @@ class MetricsEndpointTest {
       assertTrue(c1.value("natsbank_batch_messages_count", "queue", "postings") >= 1);
       assertEquals(TestDatabases.POOL_SIZE_MAX, c1.value("hikaricp_connections_max", "pool", "consumer-c1"));
     }
+  }
+
+  /** A consumer refresh taken after every decision was confirmed, not an older one. */
+  private static boolean consumerSawTheWholeRun(Scrape consumer) {
+    return consumer.value("natsbank_postings", "decision", "OK", "confirmed", "true") == OK_TRANSFERS
+        && consumer.value("natsbank_postings", "decision", "REJECTED", "confirmed", "true") == CLOSED_PAYEE_TRANSFERS
+        && consumer.value("natsbank_postings", "confirmed", "false") == 0;
   }
 
   private static SubmitRequest transfer(String payer, String payee, String amount) {

@@ -333,13 +333,14 @@ public final class PgSubmissionLog implements SubmissionLog {
   /**
    * Whether a failure means the server is away (restarting, crashed, not accepting connections) rather
    * than refusing the statement: SQLSTATE class 08 (connection), 53 (insufficient resources), 57
-   * (operator intervention: shutdown, crash, "the database system is starting up"), or a transient
-   * connection failure of the pool.
+   * (operator intervention: shutdown, crash, "the database system is starting up"), a transient
+   * connection failure of the pool, or no SQLSTATE at all (the client's own view, such as "Connection
+   * is closed" for a connection the pool dropped; a statement the server refuses always has one).
    */
   static boolean isUnreachable(SQLException e) {
     String state = e.getSQLState();
-    return e instanceof SQLTransientConnectionException || e instanceof SQLRecoverableException
-        || (state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57")));
+    return e instanceof SQLTransientConnectionException || e instanceof SQLRecoverableException || state == null
+        || state.startsWith("08") || state.startsWith("53") || state.startsWith("57");
   }
 
   private void writeWithRetries(Map<UUID, ReplyRecord> batch) {

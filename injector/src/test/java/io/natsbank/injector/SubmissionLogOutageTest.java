@@ -144,6 +144,20 @@ class SubmissionLogOutageTest {
   }
 
   @Test
+  void migratingOnAConnectionThePoolDroppedIsTriedAgain() {
+    AtomicInteger tries = new AtomicInteger();
+    String opened = PgSubmissionLog.whenReachable("migrating", PATIENCE, () -> {
+      if (tries.incrementAndGet() == 1) {
+        // what Flyway threw in a chaos run: the pool had dropped the connection the server killed
+        throw new IllegalStateException("Unable to commit transaction", new SQLException("Connection is closed"));
+      }
+      return "migrated";
+    });
+    assertEquals("migrated", opened);
+    assertEquals(2, tries.get());
+  }
+
+  @Test
   void aFailureThatIsNotTheDatabaseIsNotRetried() {
     AtomicInteger tries = new AtomicInteger();
     IllegalStateException failure = assertThrows(IllegalStateException.class,

@@ -254,12 +254,17 @@ class ContainerEntrypointTest {
         + what + " within " + timeout + "; last: " + last + "\n" + tail(instance.log()));
   }
 
-  private HttpResponse<String> get(Instance instance, String path) {
-    HttpResponse<String> response = tryGet(instance, path);
-    if (response == null) {
-      throw new AssertionError(instance.participant() + " does not answer " + path);
+  /** One answer from {@code path}, retried for a bounded time: a loaded machine may miss one 2 s request. */
+  private HttpResponse<String> get(Instance instance, String path) throws InterruptedException {
+    long deadline = System.nanoTime() + TRANSITION_WAIT.toNanos();
+    while (System.nanoTime() - deadline < 0) {
+      HttpResponse<String> response = tryGet(instance, path);
+      if (response != null) {
+        return response;
+      }
+      Thread.sleep(POLL.toMillis());
     }
-    return response;
+    throw new AssertionError(instance.participant() + " does not answer " + path + " within " + TRANSITION_WAIT);
   }
 
   private HttpResponse<String> tryGet(Instance instance, String path) {

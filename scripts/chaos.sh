@@ -36,7 +36,7 @@ while [ $# -gt 0 ]; do
     --batch) batch=${2:-}; shift 2 ;;
     --concurrency) concurrency=${2:-}; shift 2 ;;
     --schedule) schedule_only=1; shift ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
 done

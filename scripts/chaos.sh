@@ -130,7 +130,8 @@ PG_BIN=${NATSBANK_PG_BIN:-$(pg_bin)}
   || die "PostgreSQL server binaries not found (set NATSBANK_PG_BIN, or apt-get install postgresql)"
 if [ "$(id -u)" = 0 ]; then
   id postgres >/dev/null 2>&1 || die "running as root needs the postgres user to run PostgreSQL"
-  as_pg() { runuser -u postgres -- "$@"; }
+  # from /, which the postgres user can read (it may not read the clone's directory); paths are absolute
+  as_pg() { (cd / && runuser -u postgres -- "$@"); }
 else
   as_pg() { "$@"; }
 fi
@@ -138,7 +139,7 @@ fi
 run=run/chaos
 mkdir -p "$run"
 rm -f "$run"/*.log "$run"/*.txt
-work=$(mktemp -d "${TMPDIR:-/tmp}/natsbank-chaos.XXXXXX")
+work=$(cd "$(mktemp -d "${TMPDIR:-/tmp}/natsbank-chaos.XXXXXX")" && pwd)
 chmod 755 "$work"
 JAVA_OPTS=${JAVA_OPTS:--XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1}
 

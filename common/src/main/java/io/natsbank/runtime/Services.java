@@ -1,20 +1,16 @@
 package io.natsbank.runtime;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.natsbank.codec.WireCodec;
-import io.natsbank.protocol.ProtocolMessage;
 import io.natsbank.store.pg.Database;
 import io.natsbank.store.pg.DatabaseSettings;
 import io.natsbank.transport.FaultSettings;
 import io.natsbank.transport.FaultyTransport;
-import io.natsbank.transport.MessageHeaders;
 import io.natsbank.transport.NatsSettings;
 import io.natsbank.transport.NatsTransport;
 import io.natsbank.transport.Subjects;
 import io.natsbank.transport.Transport;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +41,6 @@ public final class Services {
     }
     log.warn("{}: injecting faults on protocol subjects: {}", nats.connectionName(), faults);
     return new FaultyTransport(transport, faults, subjects::isProtocol);
-  }
-
-  /** Encodes a protocol message with its headers and publishes it to its destination subject. */
-  public static void publish(Transport transport, Subjects subjects, ProtocolMessage message) {
-    transport.publish(subjects.destination(message),
-        MessageHeaders.forMessage(message, ThreadLocalRandom.current()), WireCodec.encode(message));
   }
 
   public static boolean databaseAnswers(HikariDataSource dataSource) {

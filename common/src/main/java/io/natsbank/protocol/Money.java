@@ -56,7 +56,7 @@ public record Money(BigDecimal amount, Currency currency) implements Comparable<
     if (text.startsWith("-")) {
       throw new InvalidAmountException("amount must not be negative, got '" + text + "'");
     }
-    if (!PLAIN_DECIMAL.matcher(text).matches()) {
+    if (!isPlainDecimal(text)) {
       throw new InvalidAmountException("amount must be a plain decimal like 12.34, got '" + text + "'");
     }
     BigDecimal value = new BigDecimal(text);
@@ -65,6 +65,30 @@ public record Money(BigDecimal amount, Currency currency) implements Comparable<
           "amount " + text + " has more than " + currency.scale() + " decimals allowed for " + currency);
     }
     return value;
+  }
+
+  /** Whether {@code text} matches {@link #PLAIN_DECIMAL}, checked without the regular expression (hot path). */
+  static boolean isPlainDecimal(String text) {
+    int dot = text.indexOf('.');
+    int integerDigits = dot < 0 ? text.length() : dot;
+    if (integerDigits < 1 || integerDigits > 20 || !allDigits(text, 0, integerDigits)) {
+      return false;
+    }
+    if (dot < 0) {
+      return true;
+    }
+    int fractionDigits = text.length() - dot - 1;
+    return fractionDigits >= 1 && fractionDigits <= 10 && allDigits(text, dot + 1, text.length());
+  }
+
+  private static boolean allDigits(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static Money zero(Currency currency) {

@@ -24,7 +24,7 @@ source scripts/lib.sh
 
 duration=60
 warmup=10
-in_flight=1000
+in_flight=400
 naive_in_flight=100
 pgbench_seconds=30
 pgbench_clients=8

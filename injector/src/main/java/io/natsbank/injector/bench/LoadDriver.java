@@ -214,15 +214,16 @@ final class LoadDriver {
 
   private void send(InFlight transfer, ExecutorService handlers, ScheduledExecutorService timers) {
     PlannedTransfer planned = transfer.transfer;
+    // handled on the thread that completes the request: every step is short and never waits for long
     api.submit(planned.producer(), planned.request(), settings.requestTimeout())
-        .whenCompleteAsync((reply, error) -> {
+        .whenComplete((reply, error) -> {
           try {
             onReply(transfer, reply, error, handlers, timers);
           } catch (RuntimeException e) {
             problem(transfer, "handling the reply failed: " + e);
             giveUp(transfer, failed);
           }
-        }, handlers);
+        });
   }
 
   private void onReply(InFlight transfer, ApiReply reply, Throwable error, ExecutorService handlers,

@@ -156,6 +156,38 @@ class DatabaseTest {
     }
   }
 
+  /**
+   * A lookup prepared while its table was empty must not keep the plan made then (a scan of the
+   * whole table) once the table has grown: the pool plans every execution for its parameters, so a
+   * statement prepared on the server never runs a cached generic plan.
+   */
+  @Test
+  void aServerPreparedStatementIsNeverRunFromACachedGenericPlan() throws SQLException {
+    try (TestDatabase database = TestDatabases.createEmpty();
+        HikariDataSource pool = database.openPool("plan-test")) {
+      try (Connection connection = pool.getConnection()) {
+        connection.createStatement().execute("CREATE TABLE grows (id uuid PRIMARY KEY)");
+        connection.commit();
+        try (var lookup = connection.prepareStatement("SELECT id FROM grows WHERE id = ANY(?) FOR UPDATE")) {
+          Object[] batch = new Object[200]; // a batch's worth: a generic plan guesses 10 and looks cheaper
+          java.util.Arrays.setAll(batch, i -> java.util.UUID.randomUUID());
+          java.sql.Array ids = connection.createArrayOf("uuid", batch);
+          for (int i = 0; i < 12; i++) { // past pgjdbc's prepare threshold and PostgreSQL's five custom plans
+            lookup.setArray(1, ids);
+            lookup.executeQuery().close();
+          }
+        }
+        try (var plans = connection.createStatement().executeQuery("SELECT generic_plans, custom_plans"
+            + " FROM pg_prepared_statements WHERE statement LIKE 'SELECT id FROM grows%'")) {
+          assertTrue(plans.next(), "the lookup was not prepared on the server");
+          assertEquals(0, plans.getLong(1), "executions run from a cached generic plan");
+          assertTrue(plans.getLong(2) >= 6, "custom plans: " + plans.getLong(2));
+        }
+        connection.rollback();
+      }
+    }
+  }
+
   @Test
   void openFailsWithinTheConnectionTimeoutWhenTheServerIsUnreachable() {
     DatabaseSettings unreachable = new DatabaseSettings("jdbc:postgresql://127.0.0.1:1/none", "nobody", "", 1,

@@ -16,7 +16,7 @@ public final class TuningOptions {
           + "default ${DEFAULT-VALUE}).")
   public int queueCapacity;
 
-  @Option(names = "--workers", defaultValue = "${env:NATSBANK_WORKERS:-2}",
+  @Option(names = "--workers", defaultValue = "${env:NATSBANK_WORKERS:-1}",
       description = "Batches in progress at once, per queue (env NATSBANK_WORKERS, default ${DEFAULT-VALUE}).")
   public int workers;
 
@@ -73,7 +73,7 @@ public final class TuningOptions {
     }
 
     public static Tuning defaults() {
-      return new Tuning(256, 20_000, 2, Duration.ofMillis(200), new Backoff(1000, 10_000), Duration.ofMillis(250),
+      return new Tuning(256, 20_000, 1, Duration.ofMillis(200), new Backoff(1000, 10_000), Duration.ofMillis(250),
           500);
     }
   }

@@ -33,12 +33,12 @@ public final class PgConsumerStore implements ConsumerStore {
 
   /**
    * @param dataSource connections to the consumer's database, ideally from {@link Database#open}
-   * @param statementTimeoutMillis the longest one statement may run, rounded up to whole seconds
+   * @param statementTimeoutMillis the longest one statement may run (reads outside a transaction: rounded up to whole seconds)
    */
   public PgConsumerStore(DataSource dataSource, long statementTimeoutMillis) {
     Objects.requireNonNull(dataSource, "dataSource");
     this.transactions = new PgTransactions(
-        dataSource, "consumer store", DatabaseSettings.queryTimeoutSeconds(statementTimeoutMillis));
+        dataSource, "consumer store", statementTimeoutMillis);
   }
 
   @Override
@@ -47,7 +47,7 @@ public final class PgConsumerStore implements ConsumerStore {
   }
 
   private ConsumerTx begin(Connection connection) {
-    return new ConsumerTx(connection, transactions.queryTimeoutSeconds());
+    return new ConsumerTx(connection);
   }
 
   @Override
@@ -59,8 +59,8 @@ public final class PgConsumerStore implements ConsumerStore {
 
   /** One open transaction on one connection. */
   static final class ConsumerTx extends PgTx implements ConsumerStore.Tx {
-    ConsumerTx(Connection connection, int queryTimeoutSeconds) {
-      super(connection, queryTimeoutSeconds);
+    ConsumerTx(Connection connection) {
+      super(connection);
     }
 
     @Override

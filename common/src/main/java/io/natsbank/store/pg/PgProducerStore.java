@@ -6,6 +6,8 @@ import io.natsbank.protocol.Account;
 import io.natsbank.protocol.Entry;
 import io.natsbank.protocol.ProducerTransfer;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,9 @@ public final class PgProducerStore implements ProducerStore {
       + " WHERE status IN ('PENDING', 'ACKED') AND next_attempt_at <= ?"
       + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED";
 
+  /** Same predicate as the partial index {@code transfers_due}: the count reads that index, not the table. */
+  static final String COUNT_UNFINISHED_SQL = "SELECT count(*) FROM transfers WHERE status IN ('PENDING', 'ACKED')";
+
   static final StateTable<ProducerTransfer> TRANSFERS = new StateTable<>(
       new StateTable.Statements("transfers", TransferRows.COLUMNS, TransferRows.INSERT_SQL, TransferRows.INSERT_TYPES,
           TransferRows.UPDATE_SQL, TransferRows.UPDATE_TYPES, CLAIM_DUE_SQL),
@@ -33,12 +38,12 @@ public final class PgProducerStore implements ProducerStore {
 
   /**
    * @param dataSource connections to the producer's database, ideally from {@link Database#open}
-   * @param statementTimeoutMillis the longest one statement may run, rounded up to whole seconds
+   * @param statementTimeoutMillis the longest one statement may run (reads outside a transaction: rounded up to whole seconds)
    */
   public PgProducerStore(DataSource dataSource, long statementTimeoutMillis) {
     Objects.requireNonNull(dataSource, "dataSource");
     this.transactions = new PgTransactions(
-        dataSource, "producer store", DatabaseSettings.queryTimeoutSeconds(statementTimeoutMillis));
+        dataSource, "producer store", statementTimeoutMillis);
   }
 
   @Override
@@ -47,7 +52,7 @@ public final class PgProducerStore implements ProducerStore {
   }
 
   private ProducerTx begin(Connection connection) {
-    return new ProducerTx(connection, transactions.queryTimeoutSeconds());
+    return new ProducerTx(connection);
   }
 
   @Override
@@ -57,10 +62,22 @@ public final class PgProducerStore implements ProducerStore {
         connection -> TRANSFERS.find(connection, transactions.queryTimeoutSeconds(), id));
   }
 
+  @Override
+  public long unfinishedCount() {
+    return transactions.read("counting unfinished transfers", connection -> {
+      try (PreparedStatement statement =
+              Sql.prepare(connection, COUNT_UNFINISHED_SQL, transactions.queryTimeoutSeconds());
+          ResultSet row = statement.executeQuery()) {
+        row.next();
+        return row.getLong(1);
+      }
+    });
+  }
+
   /** One open transaction on one connection. */
   static final class ProducerTx extends PgTx implements ProducerStore.Tx {
-    ProducerTx(Connection connection, int queryTimeoutSeconds) {
-      super(connection, queryTimeoutSeconds);
+    ProducerTx(Connection connection) {
+      super(connection);
     }
 
     @Override

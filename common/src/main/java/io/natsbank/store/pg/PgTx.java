@@ -8,7 +8,7 @@ import java.util.UUID;
 
 /**
  * What the producer's and the consumer's transactions share: one connection inside one open
- * transaction, the query timeout, and the first failure (so that work which swallowed a failed
+ * transaction, and the first failure (so that work which swallowed a failed
  * statement still cannot commit).
  */
 abstract class PgTx {
@@ -16,12 +16,10 @@ abstract class PgTx {
       "SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) AS k ORDER BY k";
 
   private final Connection connection;
-  private final int queryTimeoutSeconds;
   private SqlFailure failure;
 
-  PgTx(Connection connection, int queryTimeoutSeconds) {
+  PgTx(Connection connection) {
     this.connection = connection;
-    this.queryTimeoutSeconds = queryTimeoutSeconds;
   }
 
   /** Runs one step of the transaction, turning an SQLException into an SqlFailure the runner can judge. */
@@ -37,8 +35,9 @@ abstract class PgTx {
     }
   }
 
+  /** A statement of this transaction, bounded by the transaction's server-side statement timeout. */
   final PreparedStatement prepare(String sql) throws SQLException {
-    return Sql.prepare(connection, sql, queryTimeoutSeconds);
+    return connection.prepareStatement(sql);
   }
 
   final Connection connection() {

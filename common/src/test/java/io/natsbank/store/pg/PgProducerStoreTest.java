@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.natsbank.node.ProducerStore;
@@ -119,6 +120,23 @@ class PgProducerStoreTest extends ProducerStoreContract {
       tx.applyEntries(List.of(entry("alice", Entry.Kind.DEBIT, "1.00")));
       return null;
     });
+  }
+
+  @Test
+  void aStatementBlockedLongerThanTheStatementTimeoutIsCancelledAndTheTransactionFails() throws SQLException {
+    PgProducerStore impatient = new PgProducerStore(database.dataSource(), 300);
+    try (java.sql.Connection holder = database.openPool("lock-holder").getConnection()) {
+      holder.createStatement().execute("SELECT 1 FROM accounts WHERE id = 'alice' FOR UPDATE");
+
+      // without a timeout the store would wait for the lock as long as the holder keeps it: forever
+      StoreException failure = assertTimeoutPreemptively(WAIT, () -> assertThrows(StoreException.class,
+          () -> impatient.inTransaction(tx -> tx.lockAccounts(List.of("alice")))));
+
+      assertInstanceOf(SQLException.class, failure.getCause());
+      assertEquals("57014", ((SQLException) failure.getCause()).getSQLState(), failure.getMessage()); // query_canceled
+      holder.rollback();
+    }
+    assertEquals(ALICE.balance(), balance("alice"));
   }
 
   @Test

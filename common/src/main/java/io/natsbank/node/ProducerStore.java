@@ -18,6 +18,13 @@ public interface ProducerStore {
   /** Reads a transfer outside any transaction (status queries). */
   Optional<ProducerTransfer> find(UUID id);
 
+  /**
+   * How many transfers are unfinished (PENDING or ACKED: sent, no final outcome yet), read outside any
+   * transaction. Cheap (the re-send index covers exactly these rows): the admission control of the
+   * producer's API re-reads it a few times a second.
+   */
+  long unfinishedCount();
+
   /** The operations available inside a transaction. Collections passed in may be in any order. */
   interface Tx {
     /** Serialises transactions that may create the same transfer ids, across instances, until commit. */

@@ -43,6 +43,11 @@ final class FaultyProducerStore implements ProducerStore {
     return delegate.find(id);
   }
 
+  @Override
+  public long unfinishedCount() {
+    return delegate.unfinishedCount();
+  }
+
   /** Passes everything through and notes whether the transaction writes anything. */
   private record Watched(Tx tx, boolean[] wrote) implements Tx {
     @Override

@@ -217,6 +217,11 @@ class PlantedBugsTest {
     public Optional<ProducerTransfer> find(UUID id) {
       return delegate.find(id);
     }
+
+    @Override
+    public long unfinishedCount() {
+      return delegate.unfinishedCount();
+    }
   }
 
   /** A consumer store whose re-send scan never finds anything: responses are sent once, never again. */

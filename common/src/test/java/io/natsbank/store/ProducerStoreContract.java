@@ -292,6 +292,36 @@ public abstract class ProducerStoreContract {
     assertEquals(new BigDecimal("1000.00"), balance("alice"));
   }
 
+  // ---- counting unfinished transfers (admission control)
+
+  @Test
+  void unfinishedCountCountsPendingAndAckedTransfersOnly() {
+    assertEquals(0, store.unfinishedCount());
+    ProducerTransfer pending = pending(UUID.randomUUID(), T0 + 100);
+    insert(pending, acked(UUID.randomUUID(), T0 + 60_000), pending(UUID.randomUUID(), T0 + 5),
+        rejectedAtOnce(UUID.randomUUID()), okWithReason(UUID.randomUUID(), T0 + 9_000));
+
+    assertEquals(3, store.unfinishedCount());
+
+    store.inTransaction(tx -> {
+      tx.update(List.of(new ProducerTransfer(pending.id(), pending.terms(), TransferStatus.OK, null, null, true, 1,
+          T0 + 100, T0, T0 + 700)));
+      return null;
+    });
+    assertEquals(2, store.unfinishedCount(), "a transfer that reached its outcome is no longer unfinished");
+  }
+
+  @Test
+  void unfinishedCountSeesCommittedTransactionsOnly() {
+    assertThrows(IllegalStateException.class, () -> store.inTransaction(tx -> {
+      tx.insert(List.of(pending(UUID.randomUUID(), T0), acked(UUID.randomUUID(), T0)));
+      assertEquals(0, store.unfinishedCount(), "not committed yet");
+      throw new IllegalStateException("rolled back");
+    }));
+
+    assertEquals(0, store.unfinishedCount(), "rolled back");
+  }
+
   // ---- re-sends
 
   @Test

@@ -86,7 +86,8 @@ public final class MemoryProducerStore implements ProducerStore {
   }
 
   /** How many transfers wait for an outcome (PENDING or ACKED). */
-  public synchronized int unfinishedCount() {
+  @Override
+  public synchronized long unfinishedCount() {
     return unfinishedByDue.size();
   }
 

@@ -101,8 +101,11 @@ public final class ProducerNode {
     return new Result<>(decisions, postings);
   }
 
-  /** Applies a batch of responses; confirms go out after the commit. */
-  public void onResponses(List<Response> responses) {
+  /**
+   * Applies a batch of responses; confirms go out after the commit. Returns the decisions in response
+   * order, so that a runtime can see which transfers this batch finished (flow control counts them).
+   */
+  public List<ResponseDecision> onResponses(List<Response> responses) {
     long startedNanos = System.nanoTime();
     Result<List<ResponseDecision>> result = store.inTransaction(tx -> responsesInTransaction(tx, responses));
     events.committed("responses", responses.size(), System.nanoTime() - startedNanos);
@@ -110,6 +113,7 @@ public final class ProducerNode {
       events.decided(responses.get(i), result.value().get(i));
     }
     result.toSend().forEach(outbox::send);
+    return result.value();
   }
 
   private Result<List<ResponseDecision>> responsesInTransaction(ProducerStore.Tx tx, List<Response> responses) {

@@ -86,8 +86,13 @@ final class TestSystem implements AutoCloseable {
   }
 
   ProducerService startProducer(String name, FaultSettings faults) {
+    return startProducer(name, faults, ProducerConfig.UNFINISHED_MAX_DEFAULT);
+  }
+
+  /** A producer that answers submits BUSY while {@code unfinishedMax} of its transfers are unfinished. */
+  ProducerService startProducer(String name, FaultSettings faults, int unfinishedMax) {
     ProducerConfig config = new ProducerConfig(name, consumers.keySet(), NatsSettings.of(nats.url(), name),
-        subjects, producers.get(name).settings(), faults, FAST_TUNING, 1_000);
+        subjects, producers.get(name).settings(), faults, FAST_TUNING, 1_000, unfinishedMax);
     return register(ProducerService.start(config));
   }
 

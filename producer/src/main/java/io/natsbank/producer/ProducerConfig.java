@@ -9,7 +9,11 @@ import io.natsbank.transport.Subjects;
 import java.util.Objects;
 import java.util.Set;
 
-/** Everything a producer instance runs with, parsed and validated once at start. */
+/**
+ * Everything a producer instance runs with, parsed and validated once at start. {@code unfinishedMax}
+ * bounds the transfers stored and not yet final: past it the API answers submits BUSY (see {@link
+ * io.natsbank.runtime.Admission}).
+ */
 public record ProducerConfig(
     String name,
     Set<String> consumers,
@@ -18,7 +22,23 @@ public record ProducerConfig(
     DatabaseSettings database,
     FaultSettings faults,
     Tuning tuning,
-    long ackedResendMillis) {
+    long ackedResendMillis,
+    int unfinishedMax) {
+
+  /**
+   * Unfinished transfers at most, by default: under a second of work at the ~2,700 transfers/s one
+   * producer and one consumer reach on a 2-core machine, so a transfer admitted at the bound still
+   * finishes before its first re-send (1 s) and the re-sends never multiply the work of an overload.
+   */
+  public static final int UNFINISHED_MAX_DEFAULT = 2_000;
+  /** The largest bound accepted: a million unfinished transfers is minutes of work here; more is a typo. */
+  public static final int UNFINISHED_MAX_LIMIT = 1_000_000;
+
+  /** A producer with the default bound of unfinished transfers. */
+  public ProducerConfig(String name, Set<String> consumers, NatsSettings nats, Subjects subjects,
+      DatabaseSettings database, FaultSettings faults, Tuning tuning, long ackedResendMillis) {
+    this(name, consumers, nats, subjects, database, faults, tuning, ackedResendMillis, UNFINISHED_MAX_DEFAULT);
+  }
 
   public ProducerConfig {
     Names.participant("name", name);
@@ -34,6 +54,10 @@ public record ProducerConfig(
     Objects.requireNonNull(tuning, "tuning");
     if (ackedResendMillis < 1) {
       throw new IllegalArgumentException("acked re-send interval must be positive, got " + ackedResendMillis);
+    }
+    if (unfinishedMax < 1 || unfinishedMax > UNFINISHED_MAX_LIMIT) {
+      throw new IllegalArgumentException("--unfinished-max (NATSBANK_UNFINISHED_MAX) must be within 1.."
+          + UNFINISHED_MAX_LIMIT + ", got " + unfinishedMax);
     }
   }
 }

@@ -38,6 +38,14 @@ public final class ProducerMain implements Callable<Integer> {
       description = "Re-send period once a consumer has ACKed (env NATSBANK_ACKED_RESEND_MILLIS, default ${DEFAULT-VALUE}).")
   long ackedResendMillis;
 
+  @Option(names = "--unfinished-max", defaultValue = "${env:NATSBANK_UNFINISHED_MAX:-2000}",
+      description = "Unfinished transfers (sent, no final outcome yet) this producer keeps at most, all its "
+          + "instances together; a submit beyond it is answered BUSY at once, so that submitters slow down before "
+          + "transfers take longer than the first re-send delay and re-sends multiply the work of an overloaded "
+          + "system. Within 1..1000000 (env NATSBANK_UNFINISHED_MAX, default ${DEFAULT-VALUE}: under a second of "
+          + "work).")
+  int unfinishedMax;
+
   @Mixin NatsOptions nats;
   @Mixin DatabaseOptions database;
   @Mixin TuningOptions tuning;
@@ -50,7 +58,7 @@ public final class ProducerMain implements Callable<Integer> {
     return new ProducerConfig(self,
         ServiceCommand.list(ServiceCommand.required(consumers, "--consumers", "NATSBANK_CONSUMERS")),
         NatsSettings.of(nats.url, "producer-" + self), nats.subjects(), database.settings(self), faults.settings(),
-        tuning.tuning(), ackedResendMillis);
+        tuning.tuning(), ackedResendMillis, unfinishedMax);
   }
 
   @Override

@@ -10,16 +10,19 @@ import io.natsbank.codec.WireCodec;
 import io.natsbank.config.TuningOptions.Tuning;
 import io.natsbank.node.ProducerNode;
 import io.natsbank.protocol.ProducerCore;
+import io.natsbank.protocol.ProducerCore.ResponseDecision;
 import io.natsbank.protocol.ProducerCore.SubmitDecision;
 import io.natsbank.protocol.ProtocolMessage;
 import io.natsbank.protocol.Refusal;
 import io.natsbank.protocol.Refusal.Code;
 import io.natsbank.protocol.Response;
 import io.natsbank.protocol.SubmitRequest;
+import io.natsbank.runtime.Admission;
 import io.natsbank.runtime.BatchWorker;
 import io.natsbank.runtime.Counters;
 import io.natsbank.runtime.HealthServer;
 import io.natsbank.runtime.InboundGuard;
+import io.natsbank.runtime.PeriodicTask;
 import io.natsbank.runtime.ReadinessChecks;
 import io.natsbank.runtime.Resender;
 import io.natsbank.runtime.Services;
@@ -36,6 +39,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +48,22 @@ import org.slf4j.LoggerFactory;
  * A running producer instance: the API (submit, status) and the responses subject feed bounded batch
  * queues; each batch runs through the {@link ProducerNode} in one transaction; a re-send loop posts
  * what is unanswered. Several instances with the same name share the database and the queue groups.
+ *
+ * <p>It owns the flow control: a submit is admitted only while the producer's unfinished transfers
+ * stay under {@link ProducerConfig#unfinishedMax()} ({@link Admission}), else answered BUSY at once;
+ * the node knows nothing of it.
  */
 public final class ProducerService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProducerService.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * How often the admission's estimate is replaced by the database's count of unfinished transfers:
+   * often enough that the other instances' work shows within half a second, rarely enough that the
+   * count (one index scan of at most the bound's rows, one more commit) costs nothing measurable.
+   */
+  static final Duration ADMISSION_REFRESH = Duration.ofMillis(500);
+  /** Submits refused at the bound are not logged one by one: one line per this interval at most. */
+  static final long ADMISSION_LOG_INTERVAL_MILLIS = 10_000;
 
   private record SubmitJob(SubmitRequest request, String replyTo) {}
 
@@ -56,6 +73,11 @@ public final class ProducerService implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Transport transport;
   private final ProducerNode node;
+  private final PgProducerStore store;
+  private final Admission admission;
+  private final AtomicLong admissionLoggedAtMillis = new AtomicLong();
+  /** Whether the last count failed; touched only by the refresh thread. */
+  private boolean admissionCountFailing;
   private final Counters counters = new Counters();
   private final InboundGuard guard;
   private final ServiceTelemetry telemetry;
@@ -66,6 +88,7 @@ public final class ProducerService implements AutoCloseable {
   private final BatchWorker<Traced<Response>> responses;
   private final List<Transport.Subscription> subscriptions = new ArrayList<>();
   private final Resender resender;
+  private final PeriodicTask admissionRefresh;
 
   private ProducerService(ProducerConfig config, Telemetry processTelemetry, boolean ownsTelemetry) {
     this.config = config;
@@ -77,16 +100,17 @@ public final class ProducerService implements AutoCloseable {
     Subjects subjects = config.subjects();
     ProducerCore core = new ProducerCore(new ProducerCore.Settings(
         config.name(), config.consumers(), config.tuning().backoff(), config.ackedResendMillis()));
-    this.node = new ProducerNode(core, new PgProducerStore(dataSource, config.database().statementTimeoutMillis()),
+    this.store = new PgProducerStore(dataSource, config.database().statementTimeoutMillis());
+    this.node = new ProducerNode(core, store,
         message -> publish(subjects, message), System::currentTimeMillis, ThreadLocalRandom.current(), telemetry);
+    this.admission = new Admission(config.unfinishedMax(), store.unfinishedCount());
     Tuning tuning = config.tuning();
     this.submits = new BatchWorker<>("submit-" + config.name(), tuning.queueCapacity(), tuning.batchSizeMax(),
-        tuning.workers(), jobs -> telemetry.inBatch(jobs, this::submitBatch),
-        (jobs, e) -> submitBatchFailed(Traced.messages(jobs), e));
+        tuning.workers(), this::submitBatch, (jobs, e) -> submitBatchFailed(Traced.messages(jobs), e));
     this.statuses = new BatchWorker<>("status-" + config.name(), tuning.queueCapacity(), tuning.batchSizeMax(), 1,
         this::statusBatch, (jobs, e) -> jobs.forEach(job -> reply(job.replyTo(), unavailable(e))));
     this.responses = new BatchWorker<>("responses-" + config.name(), tuning.queueCapacity(), tuning.batchSizeMax(),
-        tuning.workers(), batch -> telemetry.inBatch(batch, node::onResponses), (batch, e) -> log.warn(
+        tuning.workers(), batch -> telemetry.inBatch(batch, this::responseBatch), (batch, e) -> log.warn(
             "{}: {} responses not applied, consumers will re-send: {}", config.name(), batch.size(), e.toString()));
     String group = config.name();
     subscriptions.add(transport.subscribe(subjects.results(config.name()), group,
@@ -97,11 +121,13 @@ public final class ProducerService implements AutoCloseable {
         telemetry.guard("api", this::onApiDelivery)));
     this.resender = new Resender("resend-" + config.name(), tuning.resendScan(), tuning.resendBatchMax(),
         Tuning.RESEND_BATCHES_PER_SCAN_MAX, node::resendDue);
+    this.admissionRefresh = new PeriodicTask("admission-" + config.name(), ADMISSION_REFRESH, this::refreshAdmission);
     telemetry.watch(dataSource, Database.Role.PRODUCER, transport);
     telemetry.watchQueue("submit", submits::queued);
     telemetry.watchQueue("responses", responses::queued);
-    log.info("producer {} started: consumers {}, results on {}, API on {}", config.name(), config.consumers(),
-        subjects.results(config.name()), subjects.submit(config.name()));
+    log.info("producer {} started: consumers {}, results on {}, API on {}, {} unfinished transfers (at most {})",
+        config.name(), config.consumers(), subjects.results(config.name()), subjects.submit(config.name()),
+        admission.estimate(), admission.limit());
   }
 
   /** Opens the database (running migrations), connects to NATS, subscribes and starts re-sending. */
@@ -148,30 +174,96 @@ public final class ProducerService implements AutoCloseable {
       reply(delivery.replyTo(), ApiReply.refused(e.refusal()));
       return;
     }
-    Traced<SubmitJob> submitJob = null;
-    boolean queued = switch (request) {
-      case ApiRequest.Submit submit -> {
-        submitJob = telemetry.submitReceived(new SubmitJob(submit.request(), delivery.replyTo()), submit.request(),
-            delivery);
-        yield submits.offer(submitJob, config.tuning().enqueueWait());
+    switch (request) {
+      case ApiRequest.Submit submit -> onSubmit(submit.request(), delivery);
+      // never refused by admission: asking about a transfer adds no work to the protocol
+      case ApiRequest.Status status -> {
+        if (!statuses.offer(new StatusJob(status.transferId(), delivery.replyTo()), config.tuning().enqueueWait())) {
+          busy(delivery.replyTo(), null, "producer " + config.name() + " is overloaded; retry later");
+        }
       }
-      case ApiRequest.Status status ->
-          statuses.offer(new StatusJob(status.transferId(), delivery.replyTo()), config.tuning().enqueueWait());
-    };
-    if (!queued) {
-      counters.increment("refused_total.api.BUSY");
-      telemetry.refusedQuietly("api", Code.BUSY, submitJob);
-      reply(delivery.replyTo(), ApiReply.refused(new Refusal(Code.BUSY,
-          "producer " + config.name() + " is overloaded; retry later with the same transfer id")));
     }
   }
 
-  private void submitBatch(List<SubmitJob> jobs) {
+  /** Admits the submit if the unfinished transfers leave room, then queues it; BUSY when either is full. */
+  private void onSubmit(SubmitRequest request, Delivery delivery) {
+    Traced<SubmitJob> job = telemetry.submitReceived(new SubmitJob(request, delivery.replyTo()), request, delivery);
+    if (!admission.tryAdmit()) {
+      long estimate = admission.estimate();
+      logAdmissionRefusal(request, estimate);
+      busy(delivery.replyTo(), job, "producer " + config.name() + " has " + estimate
+          + " unfinished transfers, at its limit of " + admission.limit() + "; retry transfer "
+          + request.transferId() + " later with the same transfer id");
+      return;
+    }
+    if (!submits.offer(job, config.tuning().enqueueWait())) {
+      admission.settled(1, 0);
+      busy(delivery.replyTo(), job,
+          "producer " + config.name() + " is overloaded; retry later with the same transfer id");
+    }
+  }
+
+  private void busy(String replyTo, Traced<SubmitJob> job, String message) {
+    counters.increment("refused_total.api.BUSY");
+    telemetry.refusedQuietly("api", Code.BUSY, job);
+    reply(replyTo, ApiReply.refused(new Refusal(Code.BUSY, message)));
+  }
+
+  private void logAdmissionRefusal(SubmitRequest request, long estimate) {
+    long now = System.currentTimeMillis();
+    long last = admissionLoggedAtMillis.get();
+    if (now - last >= ADMISSION_LOG_INTERVAL_MILLIS && admissionLoggedAtMillis.compareAndSet(last, now)) {
+      log.warn("{}: {} unfinished transfers, at the limit of {}: submits are answered BUSY until some finish, "
+          + "e.g. transfer {} (logged at most every {} ms)", config.name(), estimate, admission.limit(),
+          request.transferId(), ADMISSION_LOG_INTERVAL_MILLIS);
+    }
+  }
+
+  /** A batch of admitted submits: whatever happens to it, each one is settled with the admission once. */
+  private void submitBatch(List<Traced<SubmitJob>> batch) {
+    AtomicInteger accepted = new AtomicInteger();
+    try {
+      telemetry.inBatch(batch, jobs -> decideSubmits(jobs, accepted));
+    } finally {
+      // a batch that failed before its commit accepted nothing; one that failed after it (publishing)
+      // is counted short until the next refresh reads the database
+      admission.settled(batch.size(), accepted.get());
+    }
+  }
+
+  private void decideSubmits(List<SubmitJob> jobs, AtomicInteger accepted) {
     List<SubmitRequest> requests = new ArrayList<>(jobs.size());
     jobs.forEach(job -> requests.add(job.request()));
     List<SubmitDecision> decisions = node.submit(requests);
+    accepted.set((int) decisions.stream().filter(SubmitDecision.Accepted.class::isInstance).count());
     for (int i = 0; i < jobs.size(); i++) {
       reply(jobs.get(i).replyTo(), toReply(decisions.get(i)));
+    }
+  }
+
+  private void responseBatch(List<Response> batch) {
+    List<ResponseDecision> decisions = node.onResponses(batch);
+    admission.finished((int) decisions.stream().filter(ResponseDecision.Applied.class::isInstance).count());
+  }
+
+  /** Replaces the admission's estimate by the database's count; a failed count keeps the last estimate. */
+  private void refreshAdmission() {
+    Admission.Refresh refresh = admission.refreshing();
+    long count;
+    try {
+      count = store.unfinishedCount();
+    } catch (RuntimeException e) {
+      if (!admissionCountFailing) {
+        admissionCountFailing = true;
+        log.warn("{}: cannot count unfinished transfers, admitting on the last estimate ({}) until it can: {}",
+            config.name(), admission.estimate(), e.toString());
+      }
+      return;
+    }
+    admission.refreshed(refresh, count);
+    if (admissionCountFailing) {
+      admissionCountFailing = false;
+      log.info("{}: counting unfinished transfers again: {}", config.name(), count);
     }
   }
 
@@ -236,6 +328,7 @@ public final class ProducerService implements AutoCloseable {
     statuses.close(CLOSE_TIMEOUT);
     responses.close(CLOSE_TIMEOUT);
     resender.close();
+    admissionRefresh.close();
     telemetry.close();
     transport.close();
     dataSource.close();

@@ -1,7 +1,7 @@
 package io.natsbank.codec;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.natsbank.protocol.Currency;
 import io.natsbank.protocol.Money;
 import io.natsbank.protocol.ProducerTransfer;
@@ -63,20 +63,18 @@ public final class ApiCodec {
   }
 
   public static byte[] encodeSubmit(SubmitRequest request) {
-    ObjectNode object = StrictJson.newObject("SUBMIT");
-    object.put("transferId", request.transferId().toString());
-    object.put("consumer", request.consumer());
-    object.put("payer", request.payer());
-    object.put("payee", request.payee());
-    object.put("amount", request.amount().text());
-    object.put("currency", request.amount().currency().name());
-    return StrictJson.bytes(object);
+    return StrictJson.write("SUBMIT", out -> {
+      out.writeStringField("transferId", request.transferId().toString());
+      out.writeStringField("consumer", request.consumer());
+      out.writeStringField("payer", request.payer());
+      out.writeStringField("payee", request.payee());
+      out.writeStringField("amount", request.amount().text());
+      out.writeStringField("currency", request.amount().currency().name());
+    });
   }
 
   public static byte[] encodeStatus(UUID transferId) {
-    ObjectNode object = StrictJson.newObject("STATUS");
-    object.put("transferId", transferId.toString());
-    return StrictJson.bytes(object);
+    return StrictJson.write("STATUS", out -> out.writeStringField("transferId", transferId.toString()));
   }
 
   public static ApiRequest decodeRequest(byte[] bytes) throws DecodeException {
@@ -99,38 +97,40 @@ public final class ApiCodec {
   }
 
   public static byte[] encodeReply(ApiReply reply) {
-    ObjectNode object = StrictJson.newObject("REPLY");
-    object.put("result", reply.result().name());
-    if (reply.transfer() != null) {
-      object.set("transfer", transferObject(reply.transfer()));
-    }
-    if (reply.error() != null) {
-      ObjectNode error = object.putObject("error");
-      error.put("code", reply.error().code().name());
-      error.put("message", reply.error().message());
-    }
-    return StrictJson.bytes(object);
+    return StrictJson.write("REPLY", out -> {
+      out.writeStringField("result", reply.result().name());
+      if (reply.transfer() != null) {
+        out.writeFieldName("transfer");
+        writeTransfer(out, reply.transfer());
+      }
+      if (reply.error() != null) {
+        out.writeObjectFieldStart("error");
+        out.writeStringField("code", reply.error().code().name());
+        out.writeStringField("message", reply.error().message());
+        out.writeEndObject();
+      }
+    });
   }
 
-  private static ObjectNode transferObject(ProducerTransfer transfer) {
-    ObjectNode object = StrictJson.MAPPER.createObjectNode();
+  private static void writeTransfer(JsonGenerator out, ProducerTransfer transfer) throws IOException {
     TransferTerms terms = transfer.terms();
-    object.put("transferId", transfer.id().toString());
-    object.put("producer", terms.producer());
-    object.put("consumer", terms.consumer());
-    object.put("payer", terms.payer());
-    object.put("payee", terms.payee());
-    object.put("amount", terms.amount().text());
-    object.put("currency", terms.amount().currency().name());
-    object.put("state", transfer.status().name());
-    object.put("cause", transfer.cause() == null ? null : transfer.cause().name());
-    object.put("reason", transfer.reason());
-    object.put("sent", transfer.sent());
-    object.put("attempts", transfer.attempts());
-    object.put("nextAttemptAt", instant(transfer.nextAttemptAtMillis()));
-    object.put("createdAt", instant(transfer.createdAtMillis()));
-    object.put("finishedAt", instant(transfer.finishedAtMillis()));
-    return object;
+    out.writeStartObject();
+    out.writeStringField("transferId", transfer.id().toString());
+    out.writeStringField("producer", terms.producer());
+    out.writeStringField("consumer", terms.consumer());
+    out.writeStringField("payer", terms.payer());
+    out.writeStringField("payee", terms.payee());
+    out.writeStringField("amount", terms.amount().text());
+    out.writeStringField("currency", terms.amount().currency().name());
+    out.writeStringField("state", transfer.status().name());
+    out.writeStringField("cause", transfer.cause() == null ? null : transfer.cause().name()); // null when none
+    out.writeStringField("reason", transfer.reason());
+    out.writeBooleanField("sent", transfer.sent());
+    out.writeNumberField("attempts", transfer.attempts());
+    out.writeStringField("nextAttemptAt", instant(transfer.nextAttemptAtMillis()));
+    out.writeStringField("createdAt", instant(transfer.createdAtMillis()));
+    out.writeStringField("finishedAt", instant(transfer.finishedAtMillis()));
+    out.writeEndObject();
   }
 
   /** Reads a reply (client side). Throws DecodeException when the reply is not one. */

@@ -1,6 +1,5 @@
 package io.natsbank.codec;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.natsbank.protocol.Confirm;
 import io.natsbank.protocol.Outcome;
 import io.natsbank.protocol.Posting;
@@ -35,32 +34,32 @@ public final class WireCodec {
   }
 
   public static byte[] encode(ProtocolMessage message) {
-    ObjectNode object = StrictJson.newObject(kindOf(message).name());
-    object.put("transferId", message.transferId().toString());
-    object.put("producer", message.producer());
-    object.put("consumer", message.consumer());
-    switch (message) {
-      case Posting posting -> {
-        TransferTerms terms = posting.terms();
-        object.put("payer", terms.payer());
-        object.put("payee", terms.payee());
-        object.put("amount", terms.amount().text());
-        object.put("currency", terms.amount().currency().name());
-        object.put("attempt", posting.attempt());
-      }
-      case Response response -> {
-        object.put("outcome", response.outcome().name());
-        if (response.cause() != null) {
-          object.put("cause", response.cause().name());
+    return StrictJson.write(kindOf(message).name(), out -> {
+      out.writeStringField("transferId", message.transferId().toString());
+      out.writeStringField("producer", message.producer());
+      out.writeStringField("consumer", message.consumer());
+      switch (message) {
+        case Posting posting -> {
+          TransferTerms terms = posting.terms();
+          out.writeStringField("payer", terms.payer());
+          out.writeStringField("payee", terms.payee());
+          out.writeStringField("amount", terms.amount().text());
+          out.writeStringField("currency", terms.amount().currency().name());
+          out.writeNumberField("attempt", posting.attempt());
         }
-        if (response.reason() != null) {
-          object.put("reason", response.reason());
+        case Response response -> {
+          out.writeStringField("outcome", response.outcome().name());
+          if (response.cause() != null) {
+            out.writeStringField("cause", response.cause().name());
+          }
+          if (response.reason() != null) {
+            out.writeStringField("reason", response.reason());
+          }
+          out.writeNumberField("attempt", response.attempt());
         }
-        object.put("attempt", response.attempt());
+        case Confirm confirm -> out.writeStringField("outcome", confirm.outcome().name());
       }
-      case Confirm confirm -> object.put("outcome", confirm.outcome().name());
-    }
-    return StrictJson.bytes(object);
+    });
   }
 
   public static ProtocolMessage decode(byte[] bytes) throws DecodeException {

@@ -3,7 +3,8 @@
 #   1. pgbench TPC-B-like on the same PostgreSQL (its own database), synchronous_commit on: the yardstick
 #      of this machine's commit capacity;
 #   2. 1 producer + 1 consumer (batched, no faults) at saturation: closed loop, --in-flight transfers
-#      unfinished at once, --duration seconds measured after a warm-up;
+#      unfinished at once, --duration seconds measured after a --warmup (60 s by default: the JVMs
+#      compile for their first ~40 s under load, and that is start-up, not the sustained rate);
 #   3. an open loop at half the saturated rate on the same services: latency from each transfer's
 #      intended send time to its final outcome at the producer (HdrHistogram, no coordinated omission);
 #   4. the naive path (--batch-size-max 1 on both services) at saturation, on fresh databases;
@@ -23,7 +24,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 duration=60
-warmup=10
+warmup=60
 in_flight=400
 naive_in_flight=100
 pgbench_seconds=30
@@ -40,7 +41,7 @@ while [ $# -gt 0 ]; do
     --pgbench-clients) pgbench_clients=$2; shift 2 ;;
     --pgbench-scale) pgbench_scale=$2; shift 2 ;;
     --scaling) scaling=1; shift ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
 done

@@ -13,9 +13,13 @@ import java.util.Map;
 /** Reading accounts, the same table in the producer's and the consumer's schema. */
 final class AccountRows {
   static final String COLUMNS = "id, currency, balance, closed, credit_max";
-  /** Byte order ("C"), so that the database locks accounts in the order Java sorts their ids. */
+  /**
+   * Byte order ("C"), so that the database locks accounts in the order Java sorts their ids. NO KEY
+   * UPDATE: exclusive against other balance updates, but not against the key share locks that
+   * foreign keys of entries take (see {@link EntryRows}).
+   */
   static final String LOCK_SQL =
-      "SELECT " + COLUMNS + " FROM accounts WHERE id = ANY(?) ORDER BY id COLLATE \"C\" FOR UPDATE";
+      "SELECT " + COLUMNS + " FROM accounts WHERE id = ANY(?) ORDER BY id COLLATE \"C\" FOR NO KEY UPDATE";
   static final String READ_SQL = "SELECT " + COLUMNS + " FROM accounts WHERE id = ANY(?)";
   static final String READ_ALL_SQL = "SELECT " + COLUMNS + " FROM accounts ORDER BY id COLLATE \"C\"";
 

@@ -57,7 +57,7 @@ build_jars
 
 out=run/bench
 mkdir -p "$out"
-rm -f "$out"/*.json "$out"/*.log "$out"/*.pid "$out"/*.txt "$out"/bench.png
+rm -f "$out"/*.json "$out"/*.log "$out"/*.pid "$out"/*.txt "$out"/bench.png "$out"/gc-*.log
 
 export NATSBANK_NATS_URL="nats://$NATSBANK_NATS_HOST:$NATSBANK_NATS_PORT"
 export NATSBANK_DB_URL_TEMPLATE="jdbc:postgresql://$NATSBANK_PG_HOST:$NATSBANK_PG_PORT/{db}"
@@ -68,7 +68,9 @@ export NATSBANK_ACCOUNTS=${NATSBANK_ACCOUNTS:-1000}
 SERVICE_JAVA_OPTS=${SERVICE_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC}
 INJECTOR_JAVA_OPTS=${INJECTOR_JAVA_OPTS:--Xms512m -Xmx1g -XX:+UseParallelGC}
 
-injector() { "$JAVA_HOME/bin/java" $INJECTOR_JAVA_OPTS -jar injector/target/nats-bank-injector.jar "$@"; }
+# Every JVM logs its collections (pauses show as latency): $out/gc-<pid>.log, the pid in the service logs.
+GC_LOG="-Xlog:gc:file=$out/gc-%p.log"
+injector() { "$JAVA_HOME/bin/java" $INJECTOR_JAVA_OPTS $GC_LOG -jar injector/target/nats-bank-injector.jar "$@"; }
 psql_admin() { psql -h "$NATSBANK_PG_HOST" -p "$NATSBANK_PG_PORT" -U postgres -v ON_ERROR_STOP=1 -Atq "$@"; }
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
 
@@ -90,7 +92,7 @@ trap stop_all EXIT
 start() {
   local role=$1 name=$2 logname=$3
   shift 3
-  NATSBANK_NAME=$name nohup "$JAVA_HOME/bin/java" $SERVICE_JAVA_OPTS -jar "$role/target/nats-bank-$role.jar" "$@" \
+  NATSBANK_NAME=$name nohup "$JAVA_HOME/bin/java" $SERVICE_JAVA_OPTS $GC_LOG -jar "$role/target/nats-bank-$role.jar" "$@" \
     >"$out/$logname.log" 2>&1 &
   echo $! >"$out/$logname.pid"
 }

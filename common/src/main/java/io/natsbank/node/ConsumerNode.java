@@ -53,9 +53,18 @@ public final class ConsumerNode {
   public void onMessages(List<ProtocolMessage> messages) {
     long startedNanos = System.nanoTime();
     Result result = store.inTransaction(tx -> inTransaction(tx, messages));
-    events.committed("postings", messages.size(), System.nanoTime() - startedNanos);
+    events.committed(allConfirms(messages) ? "confirms" : "postings", messages.size(), System.nanoTime() - startedNanos);
     result.reports().forEach(Runnable::run);
     result.toSend().forEach(outbox::send);
+  }
+
+  private static boolean allConfirms(List<ProtocolMessage> messages) {
+    for (ProtocolMessage message : messages) {
+      if (!(message instanceof Confirm)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Result inTransaction(ConsumerStore.Tx tx, List<ProtocolMessage> messages) {

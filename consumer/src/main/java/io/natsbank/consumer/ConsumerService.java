@@ -5,6 +5,7 @@ import io.natsbank.codec.DecodeException;
 import io.natsbank.codec.WireCodec;
 import io.natsbank.config.TuningOptions.Tuning;
 import io.natsbank.node.ConsumerNode;
+import io.natsbank.protocol.Confirm;
 import io.natsbank.protocol.ConsumerCore;
 import io.natsbank.protocol.ProtocolMessage;
 import io.natsbank.protocol.Refusal;
@@ -49,7 +50,15 @@ public final class ConsumerService implements AutoCloseable {
   private final ServiceTelemetry telemetry;
   /** Closed with the service when the service made it itself. */
   private final Telemetry ownTelemetry;
-  private final BatchWorker<Traced<ProtocolMessage>> inbound;
+  /** Postings: the step every transfer waits for. */
+  private final BatchWorker<Traced<ProtocolMessage>> postings;
+  /**
+   * Confirms, in their own batches: a confirm only ends the re-sends of a decision, so it need not
+   * delay the next postings' decisions (they would share a transaction otherwise). The two touch
+   * different rows but for a re-sent posting, and both take the transfer ids' advisory locks first,
+   * in one sorted statement, so they never wait on each other in a cycle.
+   */
+  private final BatchWorker<Traced<ProtocolMessage>> confirms;
   private final Transport.Subscription subscription;
   private final Resender resender;
 
@@ -66,17 +75,23 @@ public final class ConsumerService implements AutoCloseable {
     this.node = new ConsumerNode(core, new PgConsumerStore(dataSource, config.database().statementTimeoutMillis()),
         this::publish, System::currentTimeMillis, ThreadLocalRandom.current(), telemetry);
     Tuning tuning = config.tuning();
-    this.inbound = new BatchWorker<>("postings-" + config.name(), tuning.queueCapacity(), tuning.batchSizeMax(),
-        tuning.workers(), batch -> telemetry.inBatch(batch, node::onMessages), (batch, e) -> log.warn(
-            "{}: {} messages not applied, producers will re-send: {}", config.name(), batch.size(), e.toString()));
+    this.postings = inboundWorker("postings", tuning);
+    this.confirms = inboundWorker("confirms", tuning);
     this.subscription = transport.subscribe(subjects.postings(config.name()), config.name(),
         telemetry.guard("posting", this::onDelivery));
     this.resender = new Resender("resend-" + config.name(), tuning.resendScan(), tuning.resendBatchMax(),
         Tuning.RESEND_BATCHES_PER_SCAN_MAX, node::resendDue);
     telemetry.watch(dataSource, Database.Role.CONSUMER, transport);
-    telemetry.watchQueue("postings", inbound::queued);
+    telemetry.watchQueue("postings", postings::queued);
+    telemetry.watchQueue("confirms", confirms::queued);
     log.info("consumer {} started: postings on {}, producers {}", config.name(), subjects.postings(config.name()),
         config.producers().isEmpty() ? "any" : config.producers());
+  }
+
+  private BatchWorker<Traced<ProtocolMessage>> inboundWorker(String queue, Tuning tuning) {
+    return new BatchWorker<>(queue + "-" + config.name(), tuning.queueCapacity(), tuning.batchSizeMax(),
+        tuning.workers(), batch -> telemetry.inBatch(batch, node::onMessages), (batch, e) -> log.warn(
+            "{}: {} {} not applied, producers will re-send: {}", config.name(), batch.size(), queue, e.toString()));
   }
 
   public static ConsumerService start(ConsumerConfig config) {
@@ -107,9 +122,10 @@ public final class ConsumerService implements AutoCloseable {
       return;
     }
     Traced<ProtocolMessage> traced = telemetry.received(message, delivery);
-    if (!inbound.offer(traced, config.tuning().enqueueWait())) {
-      counters.increment("dropped_total.posting_queue_full");
-      telemetry.dropped("postings", traced);
+    boolean confirm = message instanceof Confirm;
+    if (!(confirm ? confirms : postings).offer(traced, config.tuning().enqueueWait())) {
+      counters.increment(confirm ? "dropped_total.confirm_queue_full" : "dropped_total.posting_queue_full");
+      telemetry.dropped(confirm ? "confirms" : "postings", traced);
     }
   }
 
@@ -133,7 +149,8 @@ public final class ConsumerService implements AutoCloseable {
   @Override
   public void close() {
     subscription.close();
-    inbound.close(CLOSE_TIMEOUT);
+    postings.close(CLOSE_TIMEOUT);
+    confirms.close(CLOSE_TIMEOUT);
     resender.close();
     telemetry.close();
     transport.close();

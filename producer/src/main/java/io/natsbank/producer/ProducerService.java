@@ -12,6 +12,7 @@ import io.natsbank.node.ProducerNode;
 import io.natsbank.protocol.ProducerCore;
 import io.natsbank.protocol.ProducerCore.ResponseDecision;
 import io.natsbank.protocol.ProducerCore.SubmitDecision;
+import io.natsbank.protocol.ProducerTransfer;
 import io.natsbank.protocol.ProtocolMessage;
 import io.natsbank.protocol.Refusal;
 import io.natsbank.protocol.Refusal.Code;
@@ -22,6 +23,7 @@ import io.natsbank.runtime.BatchWorker;
 import io.natsbank.runtime.Counters;
 import io.natsbank.runtime.HealthServer;
 import io.natsbank.runtime.InboundGuard;
+import io.natsbank.runtime.LatencyGate;
 import io.natsbank.runtime.PeriodicTask;
 import io.natsbank.runtime.ReadinessChecks;
 import io.natsbank.runtime.Resender;
@@ -62,6 +64,8 @@ public final class ProducerService implements AutoCloseable {
    * count (one index scan of at most the bound's rows, one more commit) costs nothing measurable.
    */
   static final Duration ADMISSION_REFRESH = Duration.ofMillis(500);
+  /** How long a transfer's submit-to-outcome latency keeps the {@link LatencyGate} closed: one to two of these. */
+  static final long LATENCY_GATE_WINDOW_MILLIS = 250;
   /** Submits refused at the bound are not logged one by one: one line per this interval at most. */
   static final long ADMISSION_LOG_INTERVAL_MILLIS = 10_000;
 
@@ -75,6 +79,8 @@ public final class ProducerService implements AutoCloseable {
   private final ProducerNode node;
   private final PgProducerStore store;
   private final Admission admission;
+  /** Closed while first-attempt transfers take half the first re-send delay or more: queues too long. */
+  private final LatencyGate latencyGate;
   private final AtomicLong admissionLoggedAtMillis = new AtomicLong();
   /** Whether the last count failed; touched only by the refresh thread. */
   private boolean admissionCountFailing;
@@ -104,6 +110,8 @@ public final class ProducerService implements AutoCloseable {
     this.node = new ProducerNode(core, store,
         message -> publish(subjects, message), System::currentTimeMillis, ThreadLocalRandom.current(), telemetry);
     this.admission = new Admission(config.unfinishedMax(), store.unfinishedCount());
+    this.latencyGate = new LatencyGate(Math.max(1, config.tuning().backoff().initialMillis() / 2),
+        LATENCY_GATE_WINDOW_MILLIS);
     Tuning tuning = config.tuning();
     this.submits = new BatchWorker<>("submit-" + config.name(), tuning.queueCapacity(), tuning.batchSizeMax(),
         tuning.workers(), this::submitBatch, (jobs, e) -> submitBatchFailed(Traced.messages(jobs), e));
@@ -188,9 +196,19 @@ public final class ProducerService implements AutoCloseable {
   /** Admits the submit if the unfinished transfers leave room, then queues it; BUSY when either is full. */
   private void onSubmit(SubmitRequest request, Delivery delivery) {
     Traced<SubmitJob> job = telemetry.submitReceived(new SubmitJob(request, delivery.replyTo()), request, delivery);
+    long now = System.currentTimeMillis();
+    if (!latencyGate.isOpen(now)) {
+      long latency = latencyGate.recentMaxMillis(now);
+      logAdmissionRefusal(request, "transfers take up to " + latency + " ms from submit to outcome, the limit is "
+          + latencyGate.limitMillis() + " ms");
+      busy(delivery.replyTo(), job, "producer " + config.name() + " is behind: transfers take up to " + latency
+          + " ms from submit to outcome (limit " + latencyGate.limitMillis() + " ms); retry transfer "
+          + request.transferId() + " later with the same transfer id");
+      return;
+    }
     if (!admission.tryAdmit()) {
       long estimate = admission.estimate();
-      logAdmissionRefusal(request, estimate);
+      logAdmissionRefusal(request, estimate + " unfinished transfers, at the limit of " + admission.limit());
       busy(delivery.replyTo(), job, "producer " + config.name() + " has " + estimate
           + " unfinished transfers, at its limit of " + admission.limit() + "; retry transfer "
           + request.transferId() + " later with the same transfer id");
@@ -209,15 +227,15 @@ public final class ProducerService implements AutoCloseable {
     reply(replyTo, ApiReply.refused(new Refusal(Code.BUSY, message)));
   }
 
-  private void logAdmissionRefusal(SubmitRequest request, long estimate) {
+  private void logAdmissionRefusal(SubmitRequest request, String why) {
     long now = System.currentTimeMillis();
     long last = admissionLoggedAtMillis.get();
     if (now - last >= ADMISSION_LOG_INTERVAL_MILLIS && admissionLoggedAtMillis.compareAndSet(last, now)) {
-      log.warn("{}: {} unfinished transfers, at the limit of {}: submits are answered BUSY until some finish, "
-          + "e.g. transfer {} (logged at most every {} ms)", config.name(), estimate, admission.limit(),
-          request.transferId(), ADMISSION_LOG_INTERVAL_MILLIS);
+      log.warn("{}: {}: submits are answered BUSY until that changes, e.g. transfer {} (logged at most every {} ms)",
+          config.name(), why, request.transferId(), ADMISSION_LOG_INTERVAL_MILLIS);
     }
   }
+
 
   /** A batch of admitted submits: whatever happens to it, each one is settled with the admission once. */
   private void submitBatch(List<Traced<SubmitJob>> batch) {
@@ -243,7 +261,18 @@ public final class ProducerService implements AutoCloseable {
 
   private void responseBatch(List<Response> batch) {
     List<ResponseDecision> decisions = node.onResponses(batch);
-    admission.finished((int) decisions.stream().filter(ResponseDecision.Applied.class::isInstance).count());
+    long now = System.currentTimeMillis();
+    int finished = 0;
+    for (ResponseDecision decision : decisions) {
+      if (decision instanceof ResponseDecision.Applied applied) {
+        finished++;
+        ProducerTransfer transfer = applied.transfer();
+        if (transfer.attempts() == 1) { // Karn's rule: a re-sent transfer's latency is the re-send delay's
+          latencyGate.observed(transfer.finishedAtMillis() - transfer.createdAtMillis(), now);
+        }
+      }
+    }
+    admission.finished(finished);
   }
 
   /** Replaces the admission's estimate by the database's count; a failed count keeps the last estimate. */

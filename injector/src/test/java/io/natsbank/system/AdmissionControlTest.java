@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.natsbank.codec.ApiCodec;
 import io.natsbank.codec.ApiCodec.ApiReply;
 import io.natsbank.codec.ApiCodec.Result;
+import io.natsbank.config.TuningOptions.Tuning;
 import io.natsbank.producer.ProducerService;
+import io.natsbank.protocol.Backoff;
 import io.natsbank.protocol.Currency;
 import io.natsbank.protocol.Money;
 import io.natsbank.protocol.Refusal.Code;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A producer bounds its unfinished transfers: past {@code --unfinished-max} a submit is answered BUSY
- * at once, and room comes back as transfers finish. On a real nats-server and PostgreSQL.
+ * at once, and room comes back as transfers finish; and it answers BUSY while transfers take half the
+ * first re-send delay or more. On a real nats-server and PostgreSQL.
  */
 class AdmissionControlTest {
   private static final int UNFINISHED_MAX = 5;
@@ -96,6 +99,43 @@ class AdmissionControlTest {
       assertEquals(List.of(), QuietChecks.violations(system));
       assertEquals(SUBMITS, TestSystem.count(system.producers.get("p1"),
           "SELECT count(*) FROM transfers WHERE status = 'OK'"));
+    }
+  }
+
+  @Test
+  void whileFirstAttemptTransfersTakeHalfTheFirstResendDelayAProducerAnswersBusy() throws Exception {
+    // first re-send after 2 s: the producer admits while transfers finish within 1 s
+    Tuning slowResends = new Tuning(64, 10_000, 1, Duration.ofMillis(200), new Backoff(2_000, 8_000),
+        Duration.ofMillis(50), 200);
+    // the consumer holds back almost every response for up to 1.9 s: about half of them arrive after 1 s,
+    // all of them before the first re-send
+    FaultSettings slowAnswers = new FaultSettings(0, 0, 0.99, 0, 0, 0, 1_900, 7);
+    try (TestSystem system = new TestSystem(List.of("p1"), List.of("c1"))) {
+      system.startConsumer("c1", slowAnswers);
+      system.startProducer("p1", slowResends);
+      assertEquals(Result.NOT_FOUND, system.status("p1", UUID.randomUUID()).result());
+
+      List<String> behind = new ArrayList<>();
+      int accepted = 0;
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      for (int i = 0; behind.isEmpty() && System.nanoTime() < deadline; i++) {
+        SubmitRequest request = new SubmitRequest(UUID.randomUUID(), "c1", TestSystem.account("p1", i % 4),
+            TestSystem.account("c1", 0), Money.parsePositive("1.00", Currency.EUR));
+        ApiReply reply = request(system, system.subjects.submit("p1"), ApiCodec.encodeSubmit(request));
+        if (reply.result() == Result.ACCEPTED) {
+          accepted++;
+        } else {
+          assertEquals(Code.BUSY, reply.error().code(), reply.error().message());
+          behind.add(reply.error().message());
+        }
+        TestSystem.pause(20);
+      }
+      assertTrue(accepted > 0, "nothing was admitted");
+      assertEquals(1, behind.size(), "no submit was refused while answers took over 1 s");
+      assertTrue(behind.getFirst().startsWith("producer p1 is behind: transfers take up to "), behind.getFirst());
+      assertTrue(behind.getFirst().contains(" ms from submit to outcome (limit 1000 ms)"), behind.getFirst());
+      system.awaitQuiet(FINISH_TIMEOUT);
+      assertEquals(List.of(), QuietChecks.violations(system));
     }
   }
 

@@ -96,6 +96,14 @@ final class TestSystem implements AutoCloseable {
     return register(ProducerService.start(config));
   }
 
+  /** A producer with its own batching and re-send settings. */
+  ProducerService startProducer(String name, Tuning tuning) {
+    ProducerConfig config = new ProducerConfig(name, consumers.keySet(), NatsSettings.of(nats.url(), name),
+        subjects, producers.get(name).settings(), FaultSettings.NONE, tuning, 1_000,
+        ProducerConfig.UNFINISHED_MAX_DEFAULT);
+    return register(ProducerService.start(config));
+  }
+
   ConsumerService startConsumer(String name, FaultSettings faults) {
     return startConsumer(name, faults, Set.of());
   }

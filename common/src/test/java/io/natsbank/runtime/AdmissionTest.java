@@ -149,37 +149,22 @@ class AdmissionTest {
     AtomicInteger highest = new AtomicInteger();
     AtomicInteger accepted = new AtomicInteger();
     AtomicInteger finished = new AtomicInteger();
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> runs = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        runs.add(pool.submit(() -> {
-          start.await();
-          ThreadLocalRandom random = ThreadLocalRandom.current();
-          for (int round = 0; round < roundsPerThread; round++) {
-            if (admission.tryAdmit()) {
-              highest.accumulateAndGet(undecided.incrementAndGet(), Math::max);
-              undecided.decrementAndGet();
-              boolean accept = random.nextBoolean();
-              admission.settled(1, accept ? 1 : 0);
-              if (accept) {
-                accepted.incrementAndGet();
-                admission.finished(1); // finished at once: only the undecided ones hold room
-                finished.incrementAndGet();
-              }
-            }
+    runAtOnce(threads, () -> {
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      for (int round = 0; round < roundsPerThread; round++) {
+        if (admission.tryAdmit()) {
+          highest.accumulateAndGet(undecided.incrementAndGet(), Math::max);
+          undecided.decrementAndGet();
+          boolean accept = random.nextBoolean();
+          admission.settled(1, accept ? 1 : 0);
+          if (accept) {
+            accepted.incrementAndGet();
+            admission.finished(1); // finished at once: only the undecided ones hold room
+            finished.incrementAndGet();
           }
-          return null;
-        }));
+        }
       }
-      start.countDown();
-      for (Future<?> run : runs) {
-        run.get(60, TimeUnit.SECONDS);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
 
     assertTrue(highest.get() <= limit, "at most " + limit + " admitted at once, saw " + highest.get());
     assertEquals(0, admission.estimate(), "everything admitted was settled and every accepted one finished");
@@ -196,6 +181,20 @@ class AdmissionTest {
     Admission admission = new Admission(1_000, 900);
     int threads = 8;
     AtomicInteger admitted = new AtomicInteger();
+    runAtOnce(threads, () -> {
+      for (int i = 0; i < 1_000; i++) {
+        if (admission.tryAdmit()) {
+          admitted.incrementAndGet();
+        }
+      }
+    });
+
+    assertEquals(100, admitted.get());
+    assertEquals(1_000, admission.estimate());
+  }
+
+  /** Runs {@code body} on {@code threads} threads released at the same moment; rethrows the first failure. */
+  private static void runAtOnce(int threads, Runnable body) throws Exception {
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
@@ -203,11 +202,7 @@ class AdmissionTest {
       for (int t = 0; t < threads; t++) {
         runs.add(pool.submit(() -> {
           start.await();
-          for (int i = 0; i < 1_000; i++) {
-            if (admission.tryAdmit()) {
-              admitted.incrementAndGet();
-            }
-          }
+          body.run();
           return null;
         }));
       }
@@ -218,8 +213,5 @@ class AdmissionTest {
     } finally {
       pool.shutdownNow();
     }
-
-    assertEquals(100, admitted.get());
-    assertEquals(1_000, admission.estimate());
   }
 }

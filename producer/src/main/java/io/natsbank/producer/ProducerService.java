@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * what is unanswered. Several instances with the same name share the database and the queue groups.
  *
  * <p>It owns the flow control: a submit is admitted only while the producer's unfinished transfers
- * stay under {@link ProducerConfig#unfinishedMax()} ({@link Admission}), else answered BUSY at once;
- * the node knows nothing of it.
+ * stay under {@link ProducerConfig#unfinishedMax()} ({@link Admission}) and while transfers finish
+ * within half the first re-send delay ({@link LatencyGate}), else answered BUSY at once; the node
+ * knows nothing of it.
  */
 public final class ProducerService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProducerService.class);
@@ -193,7 +194,10 @@ public final class ProducerService implements AutoCloseable {
     }
   }
 
-  /** Admits the submit if the unfinished transfers leave room, then queues it; BUSY when either is full. */
+  /**
+   * Admits the submit while transfers finish in time ({@link LatencyGate}) and the unfinished ones
+   * leave room ({@link Admission}), then queues it; BUSY at once when any of the three says no.
+   */
   private void onSubmit(SubmitRequest request, Delivery delivery) {
     Traced<SubmitJob> job = telemetry.submitReceived(new SubmitJob(request, delivery.replyTo()), request, delivery);
     long now = System.currentTimeMillis();
@@ -235,7 +239,6 @@ public final class ProducerService implements AutoCloseable {
           config.name(), why, request.transferId(), ADMISSION_LOG_INTERVAL_MILLIS);
     }
   }
-
 
   /** A batch of admitted submits: whatever happens to it, each one is settled with the admission once. */
   private void submitBatch(List<Traced<SubmitJob>> batch) {

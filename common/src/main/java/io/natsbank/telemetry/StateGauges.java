@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.natsbank.store.pg.Database;
+import io.natsbank.store.pg.PgConsumerStore;
+import io.natsbank.store.pg.PgProducerStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,12 +39,10 @@ final class StateGauges implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StateGauges.class);
   private static final List<String> PRODUCER_STATES = List.of("PENDING", "ACKED");
   private static final List<String> DECISIONS = List.of("OK", "REJECTED");
-  /** The condition of the partial index {@code transfers_due}. */
   static final String PRODUCER_QUERY = "SELECT status, count(*), extract(epoch FROM now() - min(created_at))"
-      + " FROM transfers WHERE status IN ('PENDING', 'ACKED') GROUP BY status";
-  /** The condition of the partial index {@code postings_due}. */
+      + " FROM transfers WHERE " + PgProducerStore.UNFINISHED + " GROUP BY status";
   static final String CONSUMER_QUERY = "SELECT decision, count(*), extract(epoch FROM now() - min(decided_at))"
-      + " FROM postings WHERE NOT confirmed GROUP BY decision";
+      + " FROM postings WHERE " + PgConsumerStore.UNCONFIRMED + " GROUP BY decision";
   private static final String IN_FLIGHT = "in_flight";
   private static final String OLDEST_AGE = "oldest_age";
 

@@ -122,10 +122,18 @@ public final class ConsumerService implements AutoCloseable {
       return;
     }
     Traced<ProtocolMessage> traced = telemetry.received(message, delivery);
-    boolean confirm = message instanceof Confirm;
-    if (!(confirm ? confirms : postings).offer(traced, config.tuning().enqueueWait())) {
-      counters.increment(confirm ? "dropped_total.confirm_queue_full" : "dropped_total.posting_queue_full");
-      telemetry.dropped(confirm ? "confirms" : "postings", traced);
+    if (message instanceof Confirm) {
+      enqueue(confirms, "confirms", "dropped_total.confirm_queue_full", traced);
+    } else {
+      enqueue(postings, "postings", "dropped_total.posting_queue_full", traced);
+    }
+  }
+
+  private void enqueue(BatchWorker<Traced<ProtocolMessage>> queue, String name, String droppedCounter,
+      Traced<ProtocolMessage> traced) {
+    if (!queue.offer(traced, config.tuning().enqueueWait())) {
+      counters.increment(droppedCounter);
+      telemetry.dropped(name, traced);
     }
   }
 

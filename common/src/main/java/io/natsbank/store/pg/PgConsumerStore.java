@@ -20,8 +20,14 @@ import javax.sql.DataSource;
  * scans skip the rows another instance holds.
  */
 public final class PgConsumerStore implements ConsumerStore {
+  /**
+   * Decisions not confirmed yet: exactly the predicate of the partial index {@code postings_due}, so
+   * that the re-send scans and the state gauges read that small index and not the whole table.
+   */
+  public static final String UNCONFIRMED = "NOT confirmed";
+
   static final String CLAIM_DUE_SQL = "SELECT " + PostingRows.COLUMNS + " FROM postings"
-      + " WHERE NOT confirmed AND next_resend_at <= ?"
+      + " WHERE " + UNCONFIRMED + " AND next_resend_at <= ?"
       + " ORDER BY next_resend_at LIMIT ? FOR UPDATE SKIP LOCKED";
 
   static final StateTable<ConsumerPosting> POSTINGS = new StateTable<>(

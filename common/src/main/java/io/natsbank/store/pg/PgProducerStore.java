@@ -22,12 +22,18 @@ import javax.sql.DataSource;
  * scans skip the rows another instance holds.
  */
 public final class PgProducerStore implements ProducerStore {
+  /**
+   * Unfinished transfers: exactly the predicate of the partial index {@code transfers_due}, so that
+   * every query that uses it (re-send scans, the admission's count, the state gauges) reads that
+   * small index and not the whole table.
+   */
+  public static final String UNFINISHED = "status IN ('PENDING', 'ACKED')";
+
   static final String CLAIM_DUE_SQL = "SELECT " + TransferRows.COLUMNS + " FROM transfers"
-      + " WHERE status IN ('PENDING', 'ACKED') AND next_attempt_at <= ?"
+      + " WHERE " + UNFINISHED + " AND next_attempt_at <= ?"
       + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED";
 
-  /** Same predicate as the partial index {@code transfers_due}: the count reads that index, not the table. */
-  static final String COUNT_UNFINISHED_SQL = "SELECT count(*) FROM transfers WHERE status IN ('PENDING', 'ACKED')";
+  static final String COUNT_UNFINISHED_SQL = "SELECT count(*) FROM transfers WHERE " + UNFINISHED;
 
   static final StateTable<ProducerTransfer> TRANSFERS = new StateTable<>(
       new StateTable.Statements("transfers", TransferRows.COLUMNS, TransferRows.INSERT_SQL, TransferRows.INSERT_TYPES,

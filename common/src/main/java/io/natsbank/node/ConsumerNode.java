@@ -76,9 +76,9 @@ public final class ConsumerNode {
         payees.add(posting.terms().payee());
       }
     }
-    tx.lockTransferIds(ids);
-    Map<UUID, ConsumerPosting> decisions = new HashMap<>(tx.findForUpdate(ids));
-    Map<String, Account> accounts = payees.isEmpty() ? Map.of() : tx.findAccounts(payees);
+    ConsumerStore.Found found = tx.lockForDecisions(ids, payees);
+    Map<UUID, ConsumerPosting> decisions = new HashMap<>(found.decisions());
+    Map<String, Account> accounts = found.accounts();
     long now = clockMillis.getAsLong();
     Changes<UUID, ConsumerPosting> changes = new Changes<>();
     List<Entry> entries = new ArrayList<>();

@@ -16,6 +16,9 @@ public interface ConsumerStore {
 
   Optional<ConsumerPosting> find(UUID id);
 
+  /** What a batch of postings and confirms decides on: the stored decisions (locked) and the payee accounts. */
+  record Found(Map<UUID, ConsumerPosting> decisions, Map<String, Account> accounts) {}
+
   interface Tx {
     /** Serialises transactions that may decide the same transfer ids, across instances, until commit. */
     void lockTransferIds(Collection<UUID> ids);
@@ -33,5 +36,15 @@ public interface ConsumerStore {
     void update(Collection<ConsumerPosting> postings);
 
     void applyEntries(Collection<Entry> entries);
+
+    /**
+     * {@link #lockTransferIds} of {@code ids}, then {@link #findForUpdate} of them and
+     * {@link #findAccounts} of {@code payees}: everything a batch of postings and confirms reads,
+     * which a store may fetch in one round trip.
+     */
+    default Found lockForDecisions(Collection<UUID> ids, Collection<String> payees) {
+      lockTransferIds(ids);
+      return new Found(findForUpdate(ids), payees.isEmpty() ? Map.of() : findAccounts(payees));
+    }
   }
 }

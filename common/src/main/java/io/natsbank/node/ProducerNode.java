@@ -68,9 +68,9 @@ public final class ProducerNode {
       ids.add(request.transferId());
       payers.add(request.payer());
     }
-    tx.lockTransferIds(ids);
-    Map<UUID, ProducerTransfer> transfers = new HashMap<>(tx.findForUpdate(ids));
-    Map<String, Account> accounts = new HashMap<>(tx.lockAccounts(payers));
+    ProducerStore.Locked locked = tx.lockForSubmits(ids, payers);
+    Map<UUID, ProducerTransfer> transfers = new HashMap<>(locked.transfers());
+    Map<String, Account> accounts = new HashMap<>(locked.accounts());
     long now = clockMillis.getAsLong();
     List<SubmitDecision> decisions = new ArrayList<>(requests.size());
     List<ProducerTransfer> inserts = new ArrayList<>();

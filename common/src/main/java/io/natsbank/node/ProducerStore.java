@@ -25,6 +25,9 @@ public interface ProducerStore {
    */
   long unfinishedCount();
 
+  /** What a batch of submits decides on: the stored transfers and the payer accounts, locked. */
+  record Locked(Map<UUID, ProducerTransfer> transfers, Map<String, Account> accounts) {}
+
   /** The operations available inside a transaction. Collections passed in may be in any order. */
   interface Tx {
     /** Serialises transactions that may create the same transfer ids, across instances, until commit. */
@@ -48,5 +51,15 @@ public interface ProducerStore {
 
     /** Records the entries and moves the balances by each entry's delta. */
     void applyEntries(Collection<Entry> entries);
+
+    /**
+     * {@link #lockTransferIds} of {@code ids}, then {@link #findForUpdate} of them and
+     * {@link #lockAccounts} of {@code payers}: everything a batch of submits reads, which a store
+     * may fetch in one round trip.
+     */
+    default Locked lockForSubmits(Collection<UUID> ids, Collection<String> payers) {
+      lockTransferIds(ids);
+      return new Locked(findForUpdate(ids), lockAccounts(payers));
+    }
   }
 }

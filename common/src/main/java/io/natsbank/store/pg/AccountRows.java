@@ -26,27 +26,36 @@ final class AccountRows {
   private AccountRows() {}
 
   static Map<String, Account> read(PgTx tx, Collection<String> ids, boolean lock) {
+    Map<String, Account> accounts = queueRead(tx, ids, lock);
+    tx.send();
+    return accounts;
+  }
+
+  /** Queues the read (and, with {@code lock}, the locking) of the accounts; the map fills at the next send. */
+  static Map<String, Account> queueRead(PgTx tx, Collection<String> ids, boolean lock) {
+    Map<String, Account> accounts = new HashMap<>();
     if (ids.isEmpty()) {
-      return Map.of();
+      return accounts;
     }
     Sql.checkSize(lock ? "lockAccounts" : "findAccounts", ids);
-    return tx.run((lock ? "locking " : "reading ") + ids.size() + " accounts", () -> {
-      try (PreparedStatement statement = tx.prepare(lock ? LOCK_SQL : READ_SQL)) {
-        statement.setArray(1, Sql.textArray(tx.connection(), ids));
-        return readAll(statement);
-      }
-    });
+    tx.queue().query((lock ? "locking " : "reading ") + ids.size() + " accounts", lock ? LOCK_SQL : READ_SQL,
+        parameters -> parameters.texts(ids), rows -> readInto(rows, accounts));
+    return accounts;
   }
 
   static Map<String, Account> readAll(PreparedStatement statement) throws SQLException {
     Map<String, Account> accounts = new HashMap<>();
     try (ResultSet rows = statement.executeQuery()) {
-      while (rows.next()) {
-        Account account = account(rows);
-        accounts.put(account.id(), account);
-      }
+      readInto(rows, accounts);
     }
     return accounts;
+  }
+
+  private static void readInto(ResultSet rows, Map<String, Account> accounts) throws SQLException {
+    while (rows.next()) {
+      Account account = account(rows);
+      accounts.put(account.id(), account);
+    }
   }
 
   static Account account(ResultSet row) throws SQLException {

@@ -57,10 +57,11 @@ final class ColumnArrays {
     return row + 1;
   }
 
-  /** Binds column i to parameter {@code firstIndex + i}. */
-  void bind(Connection connection, PreparedStatement statement, int firstIndex) throws SQLException {
+  /** Binds column i to parameter {@code firstIndex + i}; returns the index of the next parameter. */
+  int bind(Connection connection, PreparedStatement statement, int firstIndex) throws SQLException {
     for (int column = 0; column < types.length; column++) {
       statement.setArray(firstIndex + column, connection.createArrayOf(types[column], columns[column]));
     }
+    return firstIndex + types.length;
   }
 }

@@ -2,8 +2,8 @@ package io.natsbank.store.pg;
 
 import io.natsbank.protocol.Entry;
 import java.math.BigDecimal;
-import java.sql.PreparedStatement;
 import java.util.Collection;
+import java.util.List;
 import java.util.TreeMap;
 
 /**
@@ -29,27 +29,32 @@ final class EntryRows {
 
   private EntryRows() {}
 
+  /** Queues the three statements: lock the accounts, record the entries, move the balances. */
   static void apply(PgTx tx, Collection<Entry> entries) {
     if (entries.isEmpty()) {
       return;
     }
     Sql.checkSize("applyEntries", entries);
     TreeMap<String, BigDecimal> deltas = deltasByAccount(entries);
-    lockAccounts(tx, deltas);
-    ColumnArrays columns = new ColumnArrays(entries.size(), INSERT_TYPES);
-    for (Entry entry : entries) {
-      columns.nextRow().set(0, entry.transferId()).set(1, entry.kind().name()).set(2, entry.account())
+    List<Entry> recorded = List.copyOf(entries);
+    ColumnArrays entryColumns = new ColumnArrays(recorded.size(), INSERT_TYPES);
+    for (Entry entry : recorded) {
+      entryColumns.nextRow().set(0, entry.transferId()).set(1, entry.kind().name()).set(2, entry.account())
           .setDecimal(3, entry.amount());
     }
-    tx.run("recording " + entries.size() + " entries", () -> {
-      try (PreparedStatement statement = tx.prepare(INSERT_SQL)) {
-        columns.bind(tx.connection(), statement, 1);
-        Sql.checkTouchedEachOnce(statement.executeUpdate(), "insert into entries", entries,
-            entry -> entry.transferId() + ":" + entry.kind());
-        return null;
-      }
-    });
-    moveBalances(tx, deltas);
+    ColumnArrays balanceColumns = new ColumnArrays(deltas.size(), MOVE_BALANCE_TYPES);
+    deltas.forEach((account, delta) -> balanceColumns.nextRow().set(0, account).setDecimal(1, delta));
+    List<String> accounts = List.copyOf(deltas.keySet());
+    tx.queue()
+        .query("locking " + accounts.size() + " accounts", LOCK_ACCOUNTS_SQL,
+            parameters -> parameters.texts(accounts), rows -> { })
+        .update("recording " + recorded.size() + " entries", INSERT_SQL,
+            parameters -> parameters.columns(entryColumns),
+            count -> Sql.checkTouchedEachOnce(count, "insert into entries", recorded,
+                entry -> entry.transferId() + ":" + entry.kind()))
+        .update("moving the balances of " + accounts.size() + " accounts", MOVE_BALANCES_SQL,
+            parameters -> parameters.columns(balanceColumns),
+            count -> Sql.checkTouchedEachOnce(count, "update of the account balances", accounts, account -> account));
   }
 
   /** The net change of each account, sorted by account id. */
@@ -59,28 +64,5 @@ final class EntryRows {
       deltas.merge(entry.account(), entry.balanceDelta(), BigDecimal::add);
     }
     return deltas;
-  }
-
-  private static void lockAccounts(PgTx tx, TreeMap<String, BigDecimal> deltas) {
-    tx.run("locking " + deltas.size() + " accounts", () -> {
-      try (PreparedStatement lock = tx.prepare(LOCK_ACCOUNTS_SQL)) {
-        lock.setArray(1, Sql.textArray(tx.connection(), deltas.keySet()));
-        lock.executeQuery().close();
-        return null;
-      }
-    });
-  }
-
-  private static void moveBalances(PgTx tx, TreeMap<String, BigDecimal> deltas) {
-    ColumnArrays columns = new ColumnArrays(deltas.size(), MOVE_BALANCE_TYPES);
-    deltas.forEach((account, delta) -> columns.nextRow().set(0, account).setDecimal(1, delta));
-    tx.run("moving the balances of " + deltas.size() + " accounts", () -> {
-      try (PreparedStatement move = tx.prepare(MOVE_BALANCES_SQL)) {
-        columns.bind(tx.connection(), move, 1);
-        Sql.checkTouchedEachOnce(move.executeUpdate(), "update of the account balances", deltas.keySet(),
-            account -> account);
-        return null;
-      }
-    });
   }
 }

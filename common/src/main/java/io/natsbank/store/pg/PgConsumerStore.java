@@ -1,6 +1,7 @@
 package io.natsbank.store.pg;
 
 import io.natsbank.node.ConsumerStore;
+import io.natsbank.node.ConsumerStore.Found;
 import io.natsbank.node.TransactionWork;
 import io.natsbank.protocol.Account;
 import io.natsbank.protocol.ConsumerPosting;
@@ -97,6 +98,16 @@ public final class PgConsumerStore implements ConsumerStore {
     @Override
     public void applyEntries(Collection<Entry> entries) {
       EntryRows.apply(this, entries);
+    }
+
+    /** One round trip: the advisory locks, the decisions and the payees, in that order. */
+    @Override
+    public Found lockForDecisions(Collection<UUID> ids, Collection<String> payees) {
+      queueLockTransferIds(ids);
+      Map<UUID, ConsumerPosting> decisions = POSTINGS.queueFindForUpdate(this, ids);
+      Map<String, Account> accounts = AccountRows.queueRead(this, payees, false);
+      send();
+      return new Found(decisions, accounts);
     }
   }
 }

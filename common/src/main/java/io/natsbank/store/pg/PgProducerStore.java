@@ -1,6 +1,7 @@
 package io.natsbank.store.pg;
 
 import io.natsbank.node.ProducerStore;
+import io.natsbank.node.ProducerStore.Locked;
 import io.natsbank.node.TransactionWork;
 import io.natsbank.protocol.Account;
 import io.natsbank.protocol.Entry;
@@ -114,6 +115,16 @@ public final class PgProducerStore implements ProducerStore {
     @Override
     public void applyEntries(Collection<Entry> entries) {
       EntryRows.apply(this, entries);
+    }
+
+    /** One round trip: the advisory locks, the transfers and the payers, in that order. */
+    @Override
+    public Locked lockForSubmits(Collection<UUID> ids, Collection<String> payers) {
+      queueLockTransferIds(ids);
+      Map<UUID, ProducerTransfer> transfers = TRANSFERS.queueFindForUpdate(this, ids);
+      Map<String, Account> accounts = AccountRows.queueRead(this, payers, true);
+      send();
+      return new Locked(transfers, accounts);
     }
   }
 }

@@ -1,33 +1,66 @@
 package io.natsbank.store.pg;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 
 /**
  * What the producer's and the consumer's transactions share: one connection inside one open
- * transaction, and the first failure (so that work which swallowed a failed
- * statement still cannot commit).
+ * transaction, the statements waiting to be sent, and the first failure (so that work which
+ * swallowed a failed statement still cannot commit).
+ *
+ * <p>Statements whose results nobody waits for (writes, advisory locks) are queued rather than sent:
+ * they travel with the next read, ahead of it, or with the runner's last {@link #send} just before
+ * the commit. The server runs every statement in the order it was queued, exactly as if each
+ * had been sent alone; the client just waits once per {@link RoundTrip} instead of once per
+ * statement. A queued write's failure (or a wrong row count) therefore surfaces at the next read or
+ * at the commit, and either way the transaction rolls back.
  */
 abstract class PgTx {
   static final String LOCK_TRANSFER_IDS_SQL =
       "SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) AS k ORDER BY k";
 
   private final Connection connection;
+  private RoundTrip queued = new RoundTrip();
+  /** Statements queued by {@link #open} that are not worth a round trip of their own. */
+  private int openingStatements;
+  private int roundTrips;
   private SqlFailure failure;
 
   PgTx(Connection connection) {
     this.connection = connection;
   }
 
-  /** Runs one step of the transaction, turning an SQLException into an SqlFailure the runner can judge. */
-  final <T> T run(String what, Sql.Action<T> action) {
+  /**
+   * Queues a statement that sets the transaction up (its statement timeout, say): it goes with the
+   * transaction's first round trip, and a transaction that sends nothing else does not send it.
+   */
+  final void open(String what, String sql) {
+    queued.command(what, sql);
+    openingStatements++;
+  }
+
+  /** Adds statements to the next round trip; their results are read and checked when it goes. */
+  final RoundTrip queue() {
+    return queued;
+  }
+
+  /** Sends everything queued in one round trip and reads every result, in order. */
+  final void send() {
+    if (queued.size() == openingStatements) {
+      return;
+    }
+    RoundTrip trip = queued;
+    queued = new RoundTrip();
+    openingStatements = 0;
+    roundTrips++;
     try {
-      return action.run();
+      trip.run(connection);
     } catch (SQLException e) {
-      SqlFailure wrapped = new SqlFailure(what, e);
+      SqlFailure wrapped = new SqlFailure(trip.describe(), e);
       if (failure == null) {
         failure = wrapped;
       }
@@ -35,9 +68,9 @@ abstract class PgTx {
     }
   }
 
-  /** A statement of this transaction, bounded by the transaction's server-side statement timeout. */
-  final PreparedStatement prepare(String sql) throws SQLException {
-    return connection.prepareStatement(sql);
+  /** How many round trips this transaction has made so far (the commit not counted). */
+  final int roundTrips() {
+    return roundTrips;
   }
 
   final Connection connection() {
@@ -56,17 +89,20 @@ abstract class PgTx {
    * transactions never wait on each other in a cycle. Re-entrant within a transaction.
    */
   public final void lockTransferIds(Collection<UUID> ids) {
+    queueLockTransferIds(ids);
+    send();
+  }
+
+  /** {@link #lockTransferIds}, queued: the locks are taken, in order, before whatever the transaction reads next. */
+  final void queueLockTransferIds(Collection<UUID> ids) {
     if (ids.isEmpty()) {
       return;
     }
     Sql.checkSize("lockTransferIds", ids);
-    run("locking " + ids.size() + " transfer ids", () -> {
-      try (PreparedStatement statement = prepare(LOCK_TRANSFER_IDS_SQL)) {
-        statement.setArray(1, Sql.bigintArray(connection, ids.stream().map(PgTx::lockKey).toList()));
-        statement.executeQuery().close();
-        return null;
-      }
-    });
+    List<Long> keys = new ArrayList<>(ids.size());
+    ids.forEach(id -> keys.add(lockKey(id)));
+    queued.query("locking " + ids.size() + " transfer ids", LOCK_TRANSFER_IDS_SQL,
+        parameters -> parameters.bigints(keys), rows -> { });
   }
 
   /** The 64-bit advisory lock key of a transfer id. Collisions only make two transfers wait for each other. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -68,24 +69,33 @@ final class StateTable<T> {
   Optional<T> find(Connection connection, int queryTimeoutSeconds, UUID id) throws SQLException {
     try (PreparedStatement statement = Sql.prepare(connection, statements.findSql(), queryTimeoutSeconds)) {
       statement.setObject(1, id);
-      List<T> rows = readAll(statement);
+      List<T> rows = new ArrayList<>(1);
+      try (ResultSet results = statement.executeQuery()) {
+        readAll(results, rows::add);
+      }
       return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
   }
 
   Map<UUID, T> findForUpdate(PgTx tx, Collection<UUID> ids) {
+    Map<UUID, T> found = queueFindForUpdate(tx, ids);
+    tx.send();
+    return found;
+  }
+
+  /**
+   * Queues the locking read of the rows among {@code ids}; the map they go into is filled when the
+   * transaction next sends its queue.
+   */
+  Map<UUID, T> queueFindForUpdate(PgTx tx, Collection<UUID> ids) {
+    Map<UUID, T> found = new HashMap<>();
     if (ids.isEmpty()) {
-      return Map.of();
+      return found;
     }
     Sql.checkSize("findForUpdate", ids);
-    return tx.run("locking " + ids.size() + " " + statements.table(), () -> {
-      try (PreparedStatement statement = tx.prepare(statements.findForUpdateSql())) {
-        statement.setArray(1, Sql.uuidArray(tx.connection(), ids));
-        Map<UUID, T> found = new HashMap<>();
-        readAll(statement).forEach(row -> found.put(idOf.apply(row), row));
-        return found;
-      }
-    });
+    tx.queue().query("locking " + ids.size() + " " + statements.table(), statements.findForUpdateSql(),
+        parameters -> parameters.uuids(ids), rows -> readAll(rows, row -> found.put(idOf.apply(row), row)));
+    return found;
   }
 
   List<T> claimDue(PgTx tx, long nowMillis, int limit) {
@@ -94,13 +104,11 @@ final class StateTable<T> {
     if (limit == 0) {
       return List.of();
     }
-    return tx.run("claiming due " + statements.table(), () -> {
-      try (PreparedStatement statement = tx.prepare(statements.claimDueSql())) {
-        Sql.setInstant(statement, 1, nowMillis);
-        statement.setInt(2, limit);
-        return readAll(statement);
-      }
-    });
+    List<T> claimed = new ArrayList<>();
+    tx.queue().query("claiming due " + statements.table(), statements.claimDueSql(),
+        parameters -> parameters.instant(nowMillis).integer(limit), rows -> readAll(rows, claimed::add));
+    tx.send();
+    return claimed;
   }
 
   void insert(PgTx tx, Collection<T> rows) {
@@ -113,7 +121,10 @@ final class StateTable<T> {
         "update of " + statements.table());
   }
 
-  /** Writes every row in one statement; each must be touched exactly once (distinct ids, all present). */
+  /**
+   * Queues one statement that writes every row; each must be touched exactly once (distinct ids, all
+   * present), which is checked when the statement's count comes back.
+   */
   private void write(PgTx tx, Collection<T> rows, String sql, String[] types, RowWriter<T> writer, String what) {
     if (rows.isEmpty()) {
       return;
@@ -123,22 +134,14 @@ final class StateTable<T> {
     for (T row : rows) {
       writer.write(columns.nextRow(), row);
     }
-    tx.run(what + " of " + rows.size() + " rows", () -> {
-      try (PreparedStatement statement = tx.prepare(sql)) {
-        columns.bind(tx.connection(), statement, 1);
-        Sql.checkTouchedEachOnce(statement.executeUpdate(), what, rows, idOf);
-        return null;
-      }
-    });
+    List<T> written = List.copyOf(rows);
+    tx.queue().update(what + " of " + rows.size() + " rows", sql, parameters -> parameters.columns(columns),
+        count -> Sql.checkTouchedEachOnce(count, what, written, idOf));
   }
 
-  private List<T> readAll(PreparedStatement statement) throws SQLException {
-    List<T> rows = new ArrayList<>();
-    try (ResultSet results = statement.executeQuery()) {
-      while (results.next()) {
-        rows.add(mapper.map(results));
-      }
+  private void readAll(ResultSet results, Consumer<T> each) throws SQLException {
+    while (results.next()) {
+      each.accept(mapper.map(results));
     }
-    return rows;
   }
 }

@@ -298,6 +298,88 @@ class PgNodesEndToEndTest {
     }
   }
 
+  /**
+   * Each batch waits for the database twice before its commit: once for everything it reads (locks
+   * included) and once for everything it writes. Sending each statement alone took nine waits for a
+   * batch of submits.
+   */
+  @Test
+  void everyBatchWaitsOnceForItsReadsAndOnceForItsWrites() {
+    RecordingProducerStore producerStore = new RecordingProducerStore(
+        new PgProducerStore(producerDatabase.dataSource(), producerDatabase.statementTimeoutMillis()));
+    RecordingConsumerStore consumerStore = new RecordingConsumerStore(
+        new PgConsumerStore(consumerDatabase.dataSource(), consumerDatabase.statementTimeoutMillis()));
+    ProducerNode recordedProducer = new ProducerNode(
+        new ProducerCore(new ProducerCore.Settings(PRODUCER, Set.of(CONSUMER), new Backoff(100, 10_000), 60_000)),
+        producerStore, toConsumer::add, nowMillis::get, new SplittableRandom(3), events());
+    ConsumerNode recordedConsumer = new ConsumerNode(
+        new ConsumerCore(new ConsumerCore.Settings(CONSUMER, Set.of(PRODUCER), new Backoff(100, 10_000))),
+        consumerStore, toProducer::add, nowMillis::get, new SplittableRandom(4), events());
+
+    recordedProducer.submit(List.of(request("alice", "dave", "1.00"), request("hot", "dave", "2.00"),
+        request("alice", "closed", "3.00")));
+    assertEquals(2, producerStore.last.roundTrips(), "submits: reads, then writes");
+    recordedConsumer.onMessages(take(toConsumer));
+    assertEquals(2, consumerStore.last.roundTrips(), "postings: reads, then writes");
+    recordedProducer.onResponses(take(toProducer).stream().map(Response.class::cast).toList());
+    assertEquals(2, producerStore.last.roundTrips(), "responses: reads, then writes");
+    recordedConsumer.onMessages(take(toConsumer));
+    assertEquals(2, consumerStore.last.roundTrips(), "confirms: reads, then writes");
+
+    assertBalances("999.00", "3.00");
+    assertEquals(List.of(), refusals);
+  }
+
+  /** Keeps the last transaction, to count its round trips after the commit. */
+  private static final class RecordingProducerStore implements io.natsbank.node.ProducerStore {
+    private final PgProducerStore store;
+    private PgTx last;
+
+    RecordingProducerStore(PgProducerStore store) {
+      this.store = store;
+    }
+
+    @Override
+    public <T> T inTransaction(io.natsbank.node.TransactionWork<Tx, T> work) {
+      return store.inTransaction(tx -> {
+        last = (PgTx) tx;
+        return work.run(tx);
+      });
+    }
+
+    @Override
+    public java.util.Optional<ProducerTransfer> find(UUID id) {
+      return store.find(id);
+    }
+
+    @Override
+    public long unfinishedCount() {
+      return store.unfinishedCount();
+    }
+  }
+
+  private static final class RecordingConsumerStore implements io.natsbank.node.ConsumerStore {
+    private final PgConsumerStore store;
+    private PgTx last;
+
+    RecordingConsumerStore(PgConsumerStore store) {
+      this.store = store;
+    }
+
+    @Override
+    public <T> T inTransaction(io.natsbank.node.TransactionWork<Tx, T> work) {
+      return store.inTransaction(tx -> {
+        last = (PgTx) tx;
+        return work.run(tx);
+      });
+    }
+
+    @Override
+    public java.util.Optional<ConsumerPosting> find(UUID id) {
+      return store.find(id);
+    }
+  }
+
   // ---- helpers
 
   private static SubmitRequest request(String payer, String payee, String amount) {

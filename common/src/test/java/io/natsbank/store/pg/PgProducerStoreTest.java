@@ -256,13 +256,11 @@ class PgProducerStoreTest extends ProducerStoreContract {
   }
 
   private static void raise(PgTx tx, String condition) {
-    tx.run("raising " + condition, () -> {
-      try (var statement = tx.prepare(
-          "DO $$ BEGIN RAISE EXCEPTION 'simulated' USING ERRCODE = '" + condition + "'; END $$")) {
-        statement.execute();
-        return null;
-      }
-    });
+    Jdbc.execute(database.dataSource(), "CREATE OR REPLACE FUNCTION raise_condition(condition text) RETURNS void"
+        + " LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'simulated' USING ERRCODE = condition; END $$");
+    tx.queue().query("raising " + condition, "SELECT raise_condition(?)", parameters -> parameters.text(condition),
+        rows -> { });
+    tx.send();
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.natsbank.node.ConsumerStore;
 import io.natsbank.node.StoreException;
 import io.natsbank.protocol.Account;
 import io.natsbank.protocol.ConsumerPosting;
+import io.natsbank.protocol.Invariants.InvariantViolation;
 import io.natsbank.protocol.Outcome;
 import io.natsbank.protocol.RejectCause;
 import io.natsbank.store.ConsumerStoreContract;
@@ -118,12 +119,16 @@ class PgConsumerStoreTest extends ConsumerStoreContract {
     assertEquals(Optional.of(done), store.find(done.id()));
   }
 
+  /** No foreign key: the balance update's row count catches the unknown account, and nothing is kept. */
   @Test
   void aCreditOnAnUnknownAccountFails() {
-    assertThrows(StoreException.class, () -> store.inTransaction(tx -> {
+    InvariantViolation failure = assertThrows(InvariantViolation.class, () -> store.inTransaction(tx -> {
       tx.applyEntries(List.of(credit("nobody", "1.00")));
       return null;
     }));
+
+    assertTrue(failure.getMessage().contains("update of the account balances"), failure.getMessage());
+    assertEquals(0L, Jdbc.count(database.dataSource(), "SELECT count(*) FROM entries"));
   }
 
   @Test

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The submission log in the injector's PostgreSQL database ({@code db/injector} migrations).
  * Submissions are inserted in one statement per chunk before they are sent; replies are queued and
- * written by one thread in batches (one statement per batch), so acknowledgements cost no round trip
- * each. {@link #flush()} waits until everything queued is committed.
+ * appended by one thread in batches (one statement per batch), so acknowledgements cost no round trip
+ * each, and no update: the view {@code submissions} folds each transfer's replies into its row.
+ * {@link #flush()} waits until everything queued is committed.
  *
  * <p>The injector's database may go away for a while (a PostgreSQL restart in a chaos run): every
  * write is retried, same content, until {@link #WRITE_PATIENCE_DEFAULT} has passed since its first
@@ -48,26 +49,28 @@ public final class PgSubmissionLog implements SubmissionLog {
   private static final Duration OFFER_TIMEOUT = Duration.ofMinutes(1);
 
   private static final String INSERT = """
-      INSERT INTO submissions (id, run_id, producer, consumer, payer, payee, amount, currency, intent)
+      INSERT INTO submitted (id, run_id, producer, consumer, payer, payee, amount, currency, intent)
       SELECT u.id, ?, u.producer, u.consumer, u.payer, u.payee, u.amount, u.currency, u.intent
       FROM unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::numeric[], ?::text[], ?::text[])
         AS u(id, producer, consumer, payer, payee, amount, currency, intent)
       ON CONFLICT (id) DO NOTHING""";
 
-  /** After a retry: how many of the chunk are stored for this run (an earlier try may have committed some). */
-  private static final String COUNT_STORED = "SELECT count(*) FROM submissions WHERE run_id = ? AND id = ANY(?::uuid[])";
+  /**
+   * When the insert stored fewer than the whole chunk: how many of it are stored for this run (an
+   * earlier try whose commit went unanswered may have stored them all).
+   */
+  private static final String COUNT_STORED = "SELECT count(*) FROM submitted WHERE run_id = ? AND id = ANY(?::uuid[])";
 
-  private static final String UPDATE = """
-      UPDATE submissions s SET
-        acknowledged = s.acknowledged OR u.acknowledged,
-        reply_result = coalesce(u.result, s.reply_result),
-        reply_state  = coalesce(u.state, s.reply_state),
-        refused_code = coalesce(u.code, s.refused_code),
-        attempts     = greatest(s.attempts, u.attempts),
-        replied_at   = now()
+  /**
+   * Replies are appended, never updated (the {@code submissions} view folds them per transfer). Only
+   * replies about recorded submissions are kept: the row count tells whether one was not.
+   */
+  private static final String APPEND_REPLIES = """
+      INSERT INTO replies (id, acknowledged, result, state, refused_code, attempts)
+      SELECT u.id, u.acknowledged, u.result, u.state, u.code, u.attempts
       FROM unnest(?::uuid[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::int[])
         AS u(id, acknowledged, result, state, code, attempts)
-      WHERE s.id = u.id""";
+      WHERE EXISTS (SELECT 1 FROM submitted s WHERE s.id = u.id)""";
 
   private final DataSource dataSource;
   private final long runId;
@@ -145,8 +148,8 @@ public final class PgSubmissionLog implements SubmissionLog {
     }
     long stored = withRetries("recording " + size + " submissions in the injector database", writePatience, () -> {
       try (Connection connection = dataSource.getConnection()) {
-        insertSubmissions(connection, ids, text, amounts);
-        return countStored(connection, ids);
+        int inserted = insertSubmissions(connection, ids, text, amounts);
+        return inserted == size ? inserted : countStored(connection, ids);
       }
     });
     if (stored != size) {
@@ -155,7 +158,8 @@ public final class PgSubmissionLog implements SubmissionLog {
     }
   }
 
-  private void insertSubmissions(Connection connection, Object[] ids, String[][] text, Object[] amounts)
+  /** Inserts what of the chunk is not stored yet; returns how many rows it inserted. */
+  private int insertSubmissions(Connection connection, Object[] ids, String[][] text, Object[] amounts)
       throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
       statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
@@ -167,10 +171,11 @@ public final class PgSubmissionLog implements SubmissionLog {
       statement.setArray(7, connection.createArrayOf("numeric", amounts));
       statement.setArray(8, connection.createArrayOf("text", text[4]));
       statement.setArray(9, connection.createArrayOf("text", text[5]));
-      statement.executeUpdate();
+      int inserted = statement.executeUpdate();
       if (!connection.getAutoCommit()) {
         connection.commit();
       }
+      return inserted;
     }
   }
 
@@ -376,7 +381,7 @@ public final class PgSubmissionLog implements SubmissionLog {
       i++;
     }
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement statement = connection.prepareStatement(UPDATE)) {
+        PreparedStatement statement = connection.prepareStatement(APPEND_REPLIES)) {
       statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
       statement.setArray(1, connection.createArrayOf("uuid", ids));
       statement.setArray(2, connection.createArrayOf("bool", acknowledged));
@@ -384,13 +389,13 @@ public final class PgSubmissionLog implements SubmissionLog {
       statement.setArray(4, connection.createArrayOf("text", states));
       statement.setArray(5, connection.createArrayOf("text", codes));
       statement.setArray(6, connection.createArrayOf("int4", attempts));
-      int updated = statement.executeUpdate();
+      int appended = statement.executeUpdate();
       if (!connection.getAutoCommit()) {
         connection.commit();
       }
-      if (updated != size) {
+      if (appended != size) {
         // every reply is about a transfer inserted before it was sent: anything else is a bug
-        failure.set(new SubmissionLogException("recorded " + updated + " replies of " + size
+        failure.set(new SubmissionLogException("recorded " + appended + " replies of " + size
             + ": some replies name transfers that were never recorded", null));
       }
     }

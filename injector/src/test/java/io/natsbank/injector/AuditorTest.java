@@ -148,7 +148,7 @@ class AuditorTest {
   void aTransferNobodySubmittedIsReportedAsUnknownAndCountedLost() throws Exception {
     baseline();
     UUID unknown = bank.ok("p1", "c1", 6, 6, "4.00");
-    Jdbc.execute(bank.injector.dataSource(), "DELETE FROM submissions WHERE id = ?", unknown);
+    Jdbc.execute(bank.injector.dataSource(), "DELETE FROM submitted WHERE id = ?", unknown);
 
     Audit audit = audit();
 

@@ -59,7 +59,7 @@ final class HandBuiltBank implements AutoCloseable {
       Jdbc.execute(consumer.getValue().dataSource(), "TRUNCATE entries, postings, accounts");
       Setup.seedAccounts(consumer.getValue().dataSource(), consumer.getKey(), ACCOUNTS, Money.zero(Currency.EUR), true);
     }
-    Jdbc.execute(injector.dataSource(), "TRUNCATE submissions, runs");
+    Jdbc.execute(injector.dataSource(), "TRUNCATE submitted, replies, runs");
   }
 
   Auditor auditor(int fetchSize) {
@@ -110,8 +110,8 @@ final class HandBuiltBank implements AutoCloseable {
   UUID refused(String producer, String consumer, int payer, int payee, String amount) {
     UUID id = newId();
     submission(id, producer, consumer, payer, payee, amount, false);
-    Jdbc.execute(injector.dataSource(),
-        "UPDATE submissions SET reply_result = 'REFUSED', refused_code = 'UNKNOWN_ACCOUNT' WHERE id = ?", id);
+    Jdbc.execute(injector.dataSource(), "INSERT INTO replies (id, acknowledged, result, refused_code, attempts)"
+        + " VALUES (?, false, 'REFUSED', 'UNKNOWN_ACCOUNT', 1)", id);
     return id;
   }
 
@@ -129,11 +129,13 @@ final class HandBuiltBank implements AutoCloseable {
   void submission(UUID id, String producer, String consumer, int payer, int payee, String amount,
       boolean acknowledged) {
     Jdbc.execute(injector.dataSource(), """
-        INSERT INTO submissions (id, producer, consumer, payer, payee, amount, currency, intent, acknowledged,
-          attempts, reply_result, reply_state)
-        VALUES (?, ?, ?, ?, ?, ?, 'EUR', 'normal', ?, 1, CASE WHEN ? THEN 'ACCEPTED' END, NULL)""",
-        id, producer, consumer, account(producer, payer), account(consumer, payee), new BigDecimal(amount),
-        acknowledged, acknowledged);
+        INSERT INTO submitted (id, producer, consumer, payer, payee, amount, currency, intent)
+        VALUES (?, ?, ?, ?, ?, ?, 'EUR', 'normal')""",
+        id, producer, consumer, account(producer, payer), account(consumer, payee), new BigDecimal(amount));
+    if (acknowledged) {
+      Jdbc.execute(injector.dataSource(),
+          "INSERT INTO replies (id, acknowledged, result, attempts) VALUES (?, true, 'ACCEPTED', 1)", id);
+    }
   }
 
   void transfer(UUID id, String producer, String consumer, int payer, int payee, String amount, String status,

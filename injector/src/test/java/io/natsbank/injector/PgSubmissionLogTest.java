@@ -42,7 +42,7 @@ class PgSubmissionLogTest {
 
   @BeforeEach
   void newRun() {
-    Jdbc.execute(database.dataSource(), "TRUNCATE submissions, runs");
+    Jdbc.execute(database.dataSource(), "TRUNCATE submitted, replies, runs");
     runId = PgSubmissionLog.startRun(database.dataSource(), 3, 42, "normal=1");
   }
 
@@ -129,9 +129,13 @@ class PgSubmissionLogTest {
       log.recordReply(new ReplyRecord(id, Result.ACCEPTED, TransferStatus.PENDING, null, 1));
       log.flush();
     }
-    IllegalStateException refused = assertThrows(IllegalStateException.class, () ->
-        Jdbc.execute(database.dataSource(), "UPDATE submissions SET acknowledged = false WHERE id = ?", id));
-    assertTrue(refused.getMessage().contains("refusing to take it back"), refused.getMessage());
+    IllegalStateException updated = assertThrows(IllegalStateException.class, () ->
+        Jdbc.execute(database.dataSource(), "UPDATE replies SET acknowledged = false WHERE id = ?", id));
+    assertTrue(updated.getMessage().contains("refusing UPDATE on replies"), updated.getMessage());
+    IllegalStateException deleted = assertThrows(IllegalStateException.class, () ->
+        Jdbc.execute(database.dataSource(), "DELETE FROM replies WHERE id = ?", id));
+    assertTrue(deleted.getMessage().contains("refusing DELETE on replies"), deleted.getMessage());
+    assertEquals(true, column(id, "acknowledged"));
   }
 
   @Test

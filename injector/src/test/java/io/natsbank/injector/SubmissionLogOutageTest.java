@@ -55,7 +55,7 @@ class SubmissionLogOutageTest {
 
   @BeforeEach
   void newRun() {
-    Jdbc.execute(database.dataSource(), "TRUNCATE submissions, runs");
+    Jdbc.execute(database.dataSource(), "TRUNCATE submitted, replies, runs");
     runId = PgSubmissionLog.startRun(database.dataSource(), 3, 42, "normal=1");
   }
 

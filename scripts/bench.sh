@@ -9,8 +9,11 @@
 #      intended send time to its final outcome at the producer (HdrHistogram, no coordinated omission);
 #   4. the naive path (--batch-size-max 1 on both services) at saturation, on fresh databases;
 #   (5. with --scaling, 2 producers + 2 consumers at saturation, on fresh databases.)
-# Every transfer of every phase is audited ('injector audit'); a dirty audit fails the run. Figures go
-# to run/bench/ (one JSON per phase, report.json, bench.png, the service logs) and the run ends with:
+# Every transfer of every phase is audited ('injector audit'); a dirty audit fails the run. During the
+# saturated window it also reads the CPU time of every process (services, load generator, NATS, each
+# database's PostgreSQL backends, PostgreSQL's own processes) and prints it per transfer (cpu.txt).
+# Figures go to run/bench/ (one JSON per phase, report.json, bench.png, cpu.txt, the service logs) and
+# the run ends with:
 #   bench: transfers_per_s=N pgbench_tps=N ratio=N naive_transfers_per_s=N p50_ms=N p99_ms=N p999_ms=N msgs_per_transfer=N commits_per_transfer=N
 #
 #   ./scripts/bench.sh [--duration S] [--warmup S] [--in-flight N] [--naive-in-flight N]
@@ -41,7 +44,7 @@ while [ $# -gt 0 ]; do
     --pgbench-clients) pgbench_clients=$2; shift 2 ;;
     --pgbench-scale) pgbench_scale=$2; shift 2 ;;
     --scaling) scaling=1; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
 done
@@ -126,6 +129,46 @@ system() {
   wait_started "${logs[@]}"
 }
 
+# CPU time (user + system, in clock ticks) of one process; nothing once it is gone.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || true; }
+
+# cpu_snapshot FILE: "group pid ticks" for each process the machine's work is shared by: each service by
+# its log name, the load generator, nats-server, PostgreSQL's backends by database and its own processes.
+cpu_snapshot() {
+  local pidfile pid group
+  {
+    for pidfile in "$out"/*.pid; do
+      [ -f "$pidfile" ] || continue
+      pid=$(cat "$pidfile")
+      echo "$(basename "$pidfile" .pid) $pid $(ticks "$pid")"
+    done
+    for pid in $(pgrep -f 'nats-bank-injector.jar bench'); do echo "load-generator $pid $(ticks "$pid")"; done
+    for pid in $(pgrep -x nats-server); do echo "nats-server $pid $(ticks "$pid")"; done
+    psql_admin -F ' ' -c "SELECT pid, coalesce(datname, replace(backend_type, ' ', '-')) FROM pg_stat_activity" \
+      | while read -r pid group; do echo "postgres:$group $pid $(ticks "$pid")"; done
+  } | awk 'NF == 3' >"$1"
+}
+
+# cpu_report BEFORE AFTER SECONDS TRANSFERS_PER_S: CPU per group between the snapshots, per transfer.
+cpu_report() {
+  local hz transfers
+  hz=$(getconf CLK_TCK)
+  transfers=$(($3 * $4))
+  echo "cpu: $3 s sampled inside the saturated window, about $transfers transfers; CPU time per transfer:"
+  awk -v hz="$hz" -v transfers="$transfers" -v seconds="$3" -v cores="$(nproc)" '
+    FNR == NR { before[$2] = $3; next }
+    { used[$1] += $3 - (($2 in before) ? before[$2] : 0) }
+    END {
+      for (group in used) {
+        total += used[group]
+        printf "cpu: %-36s %7.1f s %7.1f us\n", group, used[group] / hz, used[group] / hz / transfers * 1e6 | "sort"
+      }
+      close("sort")
+      printf "cpu: %-36s %7.1f s %7.1f us (%.2f of %d cores busy)\n", "total", total / hz,
+        total / hz / transfers * 1e6, total / hz / seconds, cores
+    }' "$1" "$2"
+}
+
 # phase MODE LABEL PRODUCERS CONSUMERS [bench flags...]: one bench phase, then the audit of everything so far.
 phase() {
   local mode=$1 label=$2 producers=$3 consumers=$4
@@ -163,10 +206,19 @@ psql_admin -c "DROP DATABASE IF EXISTS natsbank_pgbench WITH (FORCE)"
 
 # 2. and 3. 1 producer + 1 consumer, batched: saturated closed loop, then the open loop at half its rate.
 system bench-p1 bench-c1 saturated
+cpu_seconds=$((duration > 20 ? duration - 10 : duration))
+(sleep $((warmup + 5)); cpu_snapshot "$out/cpu-before.txt"; sleep "$cpu_seconds"; cpu_snapshot "$out/cpu-after.txt") &
+cpu_sampler=$!
 phase closed saturated bench-p1 bench-c1 --in-flight "$in_flight"
+wait "$cpu_sampler" || true
 rate=$(awk '/^bench saturated: / {for (i = 1; i <= NF; i++) if ($i ~ /^transfers_per_s=/) {split($i, v, "="); print int(v[2] / 2)}}' \
   "$out/saturated.txt")
 [ -n "$rate" ] && [ "$rate" -gt 0 ] || die "no saturated rate to halve"
+if [ -s "$out/cpu-before.txt" ] && [ -s "$out/cpu-after.txt" ]; then
+  saturated_rate=$(awk '/^bench saturated: / {for (i = 1; i <= NF; i++) if ($i ~ /^transfers_per_s=/) {split($i, v, "="); print int(v[2])}}' \
+    "$out/saturated.txt")
+  cpu_report "$out/cpu-before.txt" "$out/cpu-after.txt" "$cpu_seconds" "$saturated_rate" | tee "$out/cpu.txt" >&2
+fi
 phase open open bench-p1 bench-c1 --rate "$rate"
 
 # 4. The naive path: one message per transaction on both services.

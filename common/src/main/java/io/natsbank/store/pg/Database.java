@@ -65,13 +65,13 @@ public final class Database {
   private Database() {}
 
   /**
-   * Every statement is planned for its parameters, never from a cached generic plan. pgjdbc
-   * prepares a statement on the server after a few executions, and PostgreSQL then caches a
-   * generic plan; one made while a table was new and small (a fresh database, no statistics yet)
-   * scans the whole table, and kept doing so on every call as the table grew: measured, the
-   * producer's {@code id = ANY(?)} lookups read 43 million rows in 1,846 scans in a 40 s benchmark,
-   * most of its database time. Planning each statement costs a fraction of a millisecond per
-   * batch.
+   * Outside store transactions every statement is planned for its parameters, never from a cached
+   * generic plan. pgjdbc prepares a statement on the server after a few executions, and PostgreSQL
+   * then caches a generic plan; one made while a table was new and small (a fresh database, no
+   * statistics yet) scans the whole table, and kept doing so on every call as the table grew:
+   * measured, the producer's {@code id = ANY(?)} lookups read 43 million rows in 1,846 scans in a
+   * 40 s benchmark, most of its database time. Store transactions, where planning every statement
+   * costs more, use generic plans with sequential scans off instead ({@link PgTransactions#PLANNER_SQL}).
    */
   static final String PLAN_CACHE_MODE = "force_custom_plan";
 

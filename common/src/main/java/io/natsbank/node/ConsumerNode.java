@@ -69,14 +69,16 @@ public final class ConsumerNode {
 
   private Result inTransaction(ConsumerStore.Tx tx, List<ProtocolMessage> messages) {
     TreeSet<UUID> ids = new TreeSet<>();
+    TreeSet<UUID> postingIds = new TreeSet<>();
     TreeSet<String> payees = new TreeSet<>();
     for (ProtocolMessage message : messages) {
       ids.add(message.transferId());
       if (message instanceof Posting posting) {
+        postingIds.add(posting.transferId());
         payees.add(posting.terms().payee());
       }
     }
-    ConsumerStore.Found found = tx.lockForDecisions(ids, payees);
+    ConsumerStore.Found found = tx.lockForDecisions(postingIds, ids, payees);
     Map<UUID, ConsumerPosting> decisions = new HashMap<>(found.decisions());
     Map<String, Account> accounts = found.accounts();
     long now = clockMillis.getAsLong();

@@ -38,12 +38,14 @@ public interface ConsumerStore {
     void applyEntries(Collection<Entry> entries);
 
     /**
-     * {@link #lockTransferIds} of {@code ids}, then {@link #findForUpdate} of them and
+     * {@link #lockTransferIds} of {@code newIds} (the postings of the batch: their decisions may be
+     * created), then {@link #findForUpdate} of {@code ids} (postings and confirms) and
      * {@link #findAccounts} of {@code payees}: everything a batch of postings and confirms reads,
-     * which a store may fetch in one round trip.
+     * which a store may fetch in one round trip. A confirm needs no advisory lock: it only ever
+     * changes a decision that exists, and the row lock serialises that.
      */
-    default Found lockForDecisions(Collection<UUID> ids, Collection<String> payees) {
-      lockTransferIds(ids);
+    default Found lockForDecisions(Collection<UUID> newIds, Collection<UUID> ids, Collection<String> payees) {
+      lockTransferIds(newIds);
       return new Found(findForUpdate(ids), payees.isEmpty() ? Map.of() : findAccounts(payees));
     }
   }

@@ -102,8 +102,8 @@ public final class PgConsumerStore implements ConsumerStore {
 
     /** One round trip: the advisory locks, the decisions and the payees, in that order. */
     @Override
-    public Found lockForDecisions(Collection<UUID> ids, Collection<String> payees) {
-      queueLockTransferIds(ids);
+    public Found lockForDecisions(Collection<UUID> newIds, Collection<UUID> ids, Collection<String> payees) {
+      queueLockTransferIds(newIds);
       Map<UUID, ConsumerPosting> decisions = POSTINGS.queueFindForUpdate(this, ids);
       Map<String, Account> accounts = AccountRows.queueRead(this, payees, false);
       send();

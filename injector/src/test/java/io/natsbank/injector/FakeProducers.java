@@ -29,29 +29,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * come asynchronously after {@code replyDelayMillis}. It records every request and the largest number
  * of requests outstanding at once.
  */
-final class FakeProducers implements Transport {
+public final class FakeProducers implements Transport {
   /** What the script returns for "no answer": the request times out. */
-  static final ApiReply TIMEOUT = null;
+  public static final ApiReply TIMEOUT = null;
 
   /** Decides the answer to a request; {@code attempt} counts the requests seen for this transfer id. */
   @FunctionalInterface
-  interface Script {
+  public interface Script {
     ApiReply answer(String subject, ApiRequest request, int attempt);
   }
 
-  record Seen(String subject, UUID transferId, byte[] body) {}
+  public record Seen(String subject, UUID transferId, byte[] body) {}
 
   private final Script script;
   private final long replyDelayMillis;
   private final ScheduledExecutorService replies = Executors.newScheduledThreadPool(2);
-  final List<Seen> seen = new CopyOnWriteArrayList<>();
+  public final List<Seen> seen = new CopyOnWriteArrayList<>();
   private final Map<UUID, AtomicInteger> attempts = new ConcurrentHashMap<>();
   private final AtomicInteger outstanding = new AtomicInteger();
-  final AtomicInteger outstandingMax = new AtomicInteger();
+  public final AtomicInteger outstandingMax = new AtomicInteger();
   /** Called with each submit before it is answered (to check what was recorded before sending). */
   volatile java.util.function.Consumer<SubmitRequest> onSubmit = request -> {};
 
-  FakeProducers(long replyDelayMillis, Script script) {
+  public FakeProducers(long replyDelayMillis, Script script) {
     this.replyDelayMillis = replyDelayMillis;
     this.script = script;
   }
@@ -84,13 +84,13 @@ final class FakeProducers implements Transport {
     return future;
   }
 
-  int attempts(UUID id) {
+  public int attempts(UUID id) {
     AtomicInteger count = attempts.get(id);
     return count == null ? 0 : count.get();
   }
 
   /** The stored transfer a producer would answer with, in {@code status}. */
-  static ProducerTransfer transfer(String producer, SubmitRequest request, TransferStatus status) {
+  public static ProducerTransfer transfer(String producer, SubmitRequest request, TransferStatus status) {
     boolean rejected = status == TransferStatus.REJECTED;
     return new ProducerTransfer(request.transferId(), request.termsAt(producer), status,
         rejected ? RejectCause.INSUFFICIENT_FUNDS : null, null, !rejected, rejected ? 0 : 1, 0, 1_000,

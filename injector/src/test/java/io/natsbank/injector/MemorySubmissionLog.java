@@ -6,9 +6,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A submission log in memory, for tests of fire's bookkeeping. */
-final class MemorySubmissionLog implements SubmissionLog {
-  final Map<UUID, PlannedTransfer> submitted = new ConcurrentHashMap<>();
-  final Map<UUID, ReplyRecord> replies = new ConcurrentHashMap<>();
+public final class MemorySubmissionLog implements SubmissionLog {
+  public final Map<UUID, PlannedTransfer> submitted = new ConcurrentHashMap<>();
+  public final Map<UUID, ReplyRecord> replies = new ConcurrentHashMap<>();
   volatile int flushes;
 
   @Override

@@ -11,6 +11,7 @@ import io.natsbank.protocol.Refusal;
 import io.natsbank.protocol.TransferStatus;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,7 +35,9 @@ import org.HdrHistogram.Recorder;
  * Pacing is the {@link Pacer}'s: a closed loop keeps a fixed number of transfers unfinished, an open
  * loop sends on a fixed schedule whatever happens. A transfer is planned and recorded in the
  * {@link SubmissionLog} before it is sent (so the audit can check it), sent again with the same id
- * when unanswered or answered BUSY, and finished when it is both acknowledged and final (its CONFIRM
+ * when unanswered or answered BUSY (every send, first or again, waits for the {@link SendGate}: a
+ * bounded number of submits outstanding, and a pause after BUSY), and finished when it is both
+ * acknowledged and final (its CONFIRM
  * seen by the {@link Wiretap}; a transfer whose CONFIRM the wiretap missed is asked about after
  * {@link Settings#stragglerAfter()}). Latency runs from the intended send time to the final outcome,
  * so an open loop that falls behind its schedule still counts the wait (no coordinated omission).
@@ -61,14 +65,15 @@ final class LoadDriver {
     }
   }
 
+  /** {@code submitsOutstandingMax}: submits awaiting their reply at once at most ({@link SendGate}). */
   record Settings(Duration warmup, Duration duration, Duration drainMax, Duration requestTimeout, int attemptsMax,
-      Duration stragglerAfter) {
+      Duration stragglerAfter, int submitsOutstandingMax) {
     Settings {
       if (duration.isNegative() || duration.isZero() || warmup.isNegative() || drainMax.isNegative()) {
         throw new IllegalArgumentException("duration must be positive, warm-up and drain not negative");
       }
-      if (attemptsMax < 1) {
-        throw new IllegalArgumentException("attempts must be at least 1");
+      if (attemptsMax < 1 || submitsOutstandingMax < 1) {
+        throw new IllegalArgumentException("attempts and outstanding submits must be at least 1");
       }
     }
 
@@ -91,6 +96,10 @@ final class LoadDriver {
   private final long windowStartNanos;
   private final long windowEndNanos;
   private final Map<UUID, InFlight> inFlight = new ConcurrentHashMap<>();
+  /** Transfers to send, first and again, oldest intended time first; all of them are in {@link #inFlight}. */
+  private final PriorityBlockingQueue<InFlight> ready =
+      new PriorityBlockingQueue<>(CHUNK_SIZE, Comparator.comparingLong((InFlight transfer) -> transfer.intendedNanos));
+  private final SendGate gate;
   private final PerSecond acknowledgedPerSecond;
   private final PerSecond finalsPerSecond;
   private final Recorder allLatencies = new Recorder(LATENCY_MAX_MICROS, LATENCY_DIGITS);
@@ -116,6 +125,7 @@ final class LoadDriver {
     this.startNanos = startNanos;
     this.windowStartNanos = startNanos + settings.warmup().toNanos();
     this.windowEndNanos = windowStartNanos + settings.duration().toNanos();
+    this.gate = new SendGate(settings.submitsOutstandingMax(), System::nanoTime);
     this.acknowledgedPerSecond = new PerSecond(startNanos, settings.secondsMax());
     this.finalsPerSecond = new PerSecond(startNanos, settings.secondsMax());
   }
@@ -152,10 +162,12 @@ final class LoadDriver {
       return thread;
     });
     double sentSeconds;
+    Thread sender = null;
     try (ExecutorService handlers = Executors.newVirtualThreadPerTaskExecutor()) {
       timers.scheduleAtFixedRate(this::sampleLatencies, 1, 1, TimeUnit.SECONDS);
       timers.scheduleAtFixedRate(() -> pollStragglers(handlers), 1, 1, TimeUnit.SECONDS);
-      sendUntilWindowEnds(chunks, handlers, timers);
+      sender = Thread.ofPlatform().name("bench-sender").daemon().start(() -> sendReady(timers));
+      sendUntilWindowEnds(chunks);
       sentSeconds = (System.nanoTime() - startNanos) / 1e9;
       planning.interrupt();
       awaitDrained();
@@ -164,6 +176,9 @@ final class LoadDriver {
     } finally {
       planning.interrupt();
       timers.shutdownNow();
+      if (sender != null) {
+        sender.interrupt();
+      }
     }
     log.flush();
     return new Outcome(submitted.sum(), acknowledged.sum(), refused.sum(), failed.sum(), busyRetries.sum(),
@@ -173,8 +188,7 @@ final class LoadDriver {
         lastProblem.get());
   }
 
-  private void sendUntilWindowEnds(BlockingQueue<List<PlannedTransfer>> chunks, ExecutorService handlers,
-      ScheduledExecutorService timers) throws InterruptedException {
+  private void sendUntilWindowEnds(BlockingQueue<List<PlannedTransfer>> chunks) throws InterruptedException {
     Iterator<PlannedTransfer> chunk = List.<PlannedTransfer>of().iterator();
     while (true) {
       long intendedNanos = pacer.next();
@@ -190,7 +204,20 @@ final class LoadDriver {
           intendedNanos >= windowStartNanos && intendedNanos < windowEndNanos);
       inFlight.put(planned.request().transferId(), transfer);
       submitted.increment();
-      send(transfer, handlers, timers);
+      ready.add(transfer);
+    }
+  }
+
+  /** Sends what is ready, oldest first, as fast as the {@link SendGate} lets it. */
+  private void sendReady(ScheduledExecutorService timers) {
+    try {
+      while (true) {
+        InFlight transfer = ready.take();
+        gate.acquire();
+        send(transfer, timers);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -212,13 +239,15 @@ final class LoadDriver {
     }
   }
 
-  private void send(InFlight transfer, ExecutorService handlers, ScheduledExecutorService timers) {
+  /** Submits {@code transfer}; the caller holds one of the gate's places, which the answer frees. */
+  private void send(InFlight transfer, ScheduledExecutorService timers) {
     PlannedTransfer planned = transfer.transfer;
     // handled on the thread that completes the request: every step is short and never waits for long
     api.submit(planned.producer(), planned.request(), settings.requestTimeout())
         .whenComplete((reply, error) -> {
+          gate.release();
           try {
-            onReply(transfer, reply, error, handlers, timers);
+            onReply(transfer, reply, error, timers);
           } catch (RuntimeException e) {
             problem(transfer, "handling the reply failed: " + e);
             giveUp(transfer, failed);
@@ -226,16 +255,16 @@ final class LoadDriver {
         });
   }
 
-  private void onReply(InFlight transfer, ApiReply reply, Throwable error, ExecutorService handlers,
-      ScheduledExecutorService timers) {
+  private void onReply(InFlight transfer, ApiReply reply, Throwable error, ScheduledExecutorService timers) {
     if (error != null) {
       timeoutRetries.increment();
-      retry(transfer, "no reply: " + error, handlers, timers);
+      retry(transfer, "no reply: " + error, timers);
       return;
     }
     UUID id = transfer.transfer.request().transferId();
     switch (reply.result()) {
       case ACCEPTED, DUPLICATE -> {
+        gate.accepted();
         TransferStatus state = reply.transfer() == null ? null : reply.transfer().status();
         log.recordReply(new ReplyRecord(id, reply.result(), state, null, transfer.attempt));
         long now = System.nanoTime();
@@ -253,28 +282,44 @@ final class LoadDriver {
         Refusal refusal = reply.error();
         if (refusal.code() == Refusal.Code.BUSY || refusal.code() == Refusal.Code.UNAVAILABLE) {
           busyRetries.increment();
-          retry(transfer, refusal.code() + ": " + refusal.message(), handlers, timers);
+          gate.refused();
+          retryAfterPause(transfer, refusal.code() + ": " + refusal.message());
         } else {
           log.recordReply(new ReplyRecord(id, Result.REFUSED, null, refusal.code(), transfer.attempt));
           problem(transfer, "refused: " + refusal.code() + ": " + refusal.message());
           giveUp(transfer, refused);
         }
       }
-      case FOUND, NOT_FOUND -> retry(transfer, "unexpected " + reply.result() + " to a submit", handlers, timers);
+      case FOUND, NOT_FOUND -> retry(transfer, "unexpected " + reply.result() + " to a submit", timers);
     }
   }
 
-  private void retry(InFlight transfer, String why, ExecutorService handlers, ScheduledExecutorService timers) {
+  /** No answer, or a wrong one: sent again after a backoff of its own. */
+  private void retry(InFlight transfer, String why, ScheduledExecutorService timers) {
+    if (countAttempt(transfer, why)) {
+      int attempt = transfer.attempt - 1;
+      long backoff = Math.min(RETRY_BACKOFF_MAX_MILLIS, RETRY_BACKOFF_FIRST_MILLIS << Math.min(attempt - 1, 16));
+      long delay = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+      timers.schedule(() -> ready.add(transfer), delay, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** BUSY: ready again at once, and the gate holds every send back for the pause it has just begun. */
+  private void retryAfterPause(InFlight transfer, String why) {
+    if (countAttempt(transfer, why)) {
+      ready.add(transfer);
+    }
+  }
+
+  /** Counts one more attempt; false (and the transfer given up) when it had its last one. */
+  private boolean countAttempt(InFlight transfer, String why) {
     if (transfer.attempt >= settings.attemptsMax()) {
       problem(transfer, "after " + transfer.attempt + " attempts: " + why);
       giveUp(transfer, failed);
-      return;
+      return false;
     }
-    int attempt = transfer.attempt;
-    transfer.attempt = attempt + 1;
-    long backoff = Math.min(RETRY_BACKOFF_MAX_MILLIS, RETRY_BACKOFF_FIRST_MILLIS << Math.min(attempt - 1, 16));
-    long delay = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
-    timers.schedule(() -> send(transfer, handlers, timers), delay, TimeUnit.MILLISECONDS);
+    transfer.attempt++;
+    return true;
   }
 
   private void problem(InFlight transfer, String what) {

@@ -77,6 +77,14 @@ public final class LoadOptions {
           + "default ${DEFAULT-VALUE}).")
   int attemptsMax;
 
+  @Option(names = "--outstanding-submits-max", paramLabel = "N",
+      defaultValue = "${env:NATSBANK_BENCH_OUTSTANDING_SUBMITS_MAX:-1000}",
+      description = "Submits awaiting their reply at once at most; after a BUSY answer nothing is sent for a pause "
+          + "that doubles (10 ms to 500 ms) while the answers stay BUSY: the client paces itself by what the "
+          + "producers admit instead of retrying every refused transfer on its own (env "
+          + "NATSBANK_BENCH_OUTSTANDING_SUBMITS_MAX, default ${DEFAULT-VALUE}).")
+  int outstandingSubmitsMax;
+
   @Option(names = "--straggler-seconds", paramLabel = "SECONDS",
       defaultValue = "${env:NATSBANK_BENCH_STRAGGLER_SECONDS:-15}",
       description = "Ask the producer about a transfer acknowledged this long ago whose CONFIRM the wiretap has "

@@ -86,7 +86,7 @@ final class StateGauges implements AutoCloseable {
           tags);
     }
     meters.add(Gauge.builder("natsbank.state.age", this, StateGauges::ageSeconds).tags(tags).baseUnit("seconds")
-        .description("Time since the state gauges were last read from the database").register(registry));
+        .description("Time since the last read of the state gauges from the database began").register(registry));
     this.failures = Counter.builder("natsbank.state.refresh.failures").tags(tags)
         .description("Reads of the state gauges that failed (the gauges keep their last values)").register(registry);
     meters.add(failures);
@@ -116,8 +116,11 @@ final class StateGauges implements AutoCloseable {
     boolean failing = false;
     while (running) {
       try {
+        // the values are as old as the read's start: a read that began before a change and ended
+        // after it must not pass for one taken after it
+        long startedAtNanos = System.nanoTime();
         values = read();
-        refreshedAtNanos = System.nanoTime();
+        refreshedAtNanos = startedAtNanos;
         if (failing) {
           log.info("{}: state gauges read again", participant);
         }

@@ -40,7 +40,7 @@ final class ColumnArrays {
     return set(column, value == null ? null : value.toPlainString());
   }
 
-  /** 0 millis stands for "not yet" and is stored as NULL, as in {@link Sql#setOptionalInstant}. */
+  /** 0 millis stands for "not yet" and is stored as NULL (and read back as 0 by {@link Sql#epochMillis}). */
   ColumnArrays setOptionalInstant(int column, long epochMillis) {
     return set(column, epochMillis == 0 ? null : Instant.ofEpochMilli(epochMillis).toString());
   }

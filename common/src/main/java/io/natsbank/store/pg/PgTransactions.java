@@ -45,7 +45,8 @@ final class PgTransactions {
    *     cancels it then ({@code SET LOCAL statement_timeout}, the first statement of the
    *     transaction's first round trip, so it costs no wait of its own). Not JDBC's query timeout:
    *     pgjdbc schedules a {@link java.util.Timer} task for every statement that has one, and that
-   *     shared timer took 13% of a producer's CPU at saturation. Reads outside transactions keep JDBC's timeout, rounded up to whole seconds.
+   *     shared timer took 13% of a producer's CPU at saturation. Reads outside transactions keep
+   *     JDBC's timeout, rounded up to whole seconds.
    */
   PgTransactions(DataSource dataSource, String storeName, long statementTimeoutMillis) {
     this.dataSource = dataSource;

@@ -3,35 +3,26 @@ package io.natsbank.store.pg;
 import io.natsbank.protocol.Invariants;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
-import java.util.TreeSet;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
  * Small pure helpers for JDBC: timestamps as epoch millis (0 for NULL where a column is optional),
- * sorted arrays for {@code = ANY(?)}, batch row counts checked.
+ * decimals at their scale, batch sizes and row counts checked.
  */
 final class Sql {
   /** The most keys or rows one store call takes: callers batch far fewer, so more is a programmer error. */
   static final int ROWS_PER_CALL_MAX = 10_000;
   /** Keys named in the message of a failed row-count check. */
   static final int ROWS_SHOWN_MAX = 5;
-
-  @FunctionalInterface
-  interface Action<T> {
-    T run() throws SQLException;
-  }
 
   @FunctionalInterface
   interface ConnectionAction<T> {
@@ -56,43 +47,14 @@ final class Sql {
         items.size() + " items");
   }
 
-  static Array uuidArray(Connection connection, Collection<UUID> ids) throws SQLException {
-    return connection.createArrayOf("uuid", new TreeSet<>(ids).toArray());
-  }
-
-  static Array textArray(Connection connection, Collection<String> values) throws SQLException {
-    return connection.createArrayOf("text", new TreeSet<>(values).toArray());
-  }
-
-  static Array bigintArray(Connection connection, Collection<Long> values) throws SQLException {
-    return connection.createArrayOf("bigint", new TreeSet<>(values).toArray());
-  }
-
   static void setInstant(PreparedStatement statement, int index, long epochMillis) throws SQLException {
     statement.setObject(index, OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC));
-  }
-
-  /** 0 millis is stored as NULL: "not yet". */
-  static void setOptionalInstant(PreparedStatement statement, int index, long epochMillis) throws SQLException {
-    if (epochMillis == 0) {
-      statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
-    } else {
-      setInstant(statement, index, epochMillis);
-    }
   }
 
   /** The column as epoch millis; NULL reads as 0. */
   static long epochMillis(ResultSet row, String column) throws SQLException {
     OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
     return value == null ? 0 : value.toInstant().toEpochMilli();
-  }
-
-  static void setOptionalText(PreparedStatement statement, int index, Object value) throws SQLException {
-    if (value == null) {
-      statement.setNull(index, Types.VARCHAR);
-    } else {
-      statement.setString(index, value.toString());
-    }
   }
 
   /** A numeric column at exactly {@code scale} decimals; a stored value with more decimals is a broken invariant. */

@@ -20,8 +20,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -37,10 +37,10 @@ import org.HdrHistogram.Recorder;
  * {@link SubmissionLog} before it is sent (so the audit can check it), sent again with the same id
  * when unanswered or answered BUSY (every send, first or again, waits for the {@link SendGate}: a
  * bounded number of submits outstanding, and a pause after BUSY), and finished when it is both
- * acknowledged and final (its CONFIRM
- * seen by the {@link Wiretap}; a transfer whose CONFIRM the wiretap missed is asked about after
- * {@link Settings#stragglerAfter()}). Latency runs from the intended send time to the final outcome,
- * so an open loop that falls behind its schedule still counts the wait (no coordinated omission).
+ * acknowledged and final (its CONFIRM seen by the {@link Wiretap}; a transfer whose CONFIRM the
+ * wiretap missed is asked about after {@link Settings#stragglerAfter()}). Latency runs from the
+ * intended send time to the final outcome, so an open loop that falls behind its schedule still
+ * counts the wait (no coordinated omission).
  */
 final class LoadDriver {
   static final int CHUNK_SIZE = 1_000;

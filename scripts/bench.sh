@@ -140,6 +140,7 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || true; }
 cpu_snapshot() {
   local pidfile pid group
   {
+    echo "clock - $(date +%s%3N)"
     for pidfile in "$out"/*.pid; do
       [ -f "$pidfile" ] || continue
       pid=$(cat "$pidfile")
@@ -152,16 +153,18 @@ cpu_snapshot() {
   } | awk 'NF == 3' >"$1"
 }
 
-# cpu_report BEFORE AFTER SECONDS TRANSFERS_PER_S: CPU per group between the snapshots, per transfer.
+# cpu_report BEFORE AFTER TRANSFERS_PER_S: CPU per group between the snapshots, per transfer; the
+# time between them is read from their clocks (taking a snapshot takes time too).
 cpu_report() {
-  local hz transfers
-  hz=$(getconf CLK_TCK)
-  transfers=$(($3 * $4))
-  echo "cpu: $3 s sampled inside the saturated window, about $transfers transfers; CPU time per transfer:"
-  awk -v hz="$hz" -v transfers="$transfers" -v seconds="$3" -v cores="$(nproc)" '
+  awk -v hz="$(getconf CLK_TCK)" -v rate="$3" -v cores="$(nproc)" '
+    $1 == "clock" { clock[FILENAME == ARGV[1] ? "before" : "after"] = $3; next }
     FNR == NR { before[$2] = $3; next }
     { used[$1] += $3 - (($2 in before) ? before[$2] : 0) }
     END {
+      seconds = (clock["after"] - clock["before"]) / 1000
+      transfers = rate * seconds
+      printf "cpu: %.1f s sampled inside the saturated window, about %d transfers; CPU time per transfer:\n",
+        seconds, transfers
       for (group in used) {
         total += used[group]
         printf "cpu: %-36s %7.1f s %7.1f us\n", group, used[group] / hz, used[group] / hz / transfers * 1e6 | "sort"
@@ -209,18 +212,18 @@ psql_admin -c "DROP DATABASE IF EXISTS natsbank_pgbench WITH (FORCE)"
 
 # 2. and 3. 1 producer + 1 consumer, batched: saturated closed loop, then the open loop at half its rate.
 system bench-p1 bench-c1 saturated
-cpu_seconds=$((duration > 20 ? duration - 10 : duration))
+# the CPU sample: from 5 s into the window to 5 s before its end (half a window of 20 s or less)
+cpu_seconds=$((duration > 20 ? duration - 10 : duration / 2))
 (sleep $((warmup + 5)); cpu_snapshot "$out/cpu-before.txt"; sleep "$cpu_seconds"; cpu_snapshot "$out/cpu-after.txt") &
 cpu_sampler=$!
 phase closed saturated bench-p1 bench-c1 --in-flight "$in_flight"
 wait "$cpu_sampler" || true
-rate=$(awk '/^bench saturated: / {for (i = 1; i <= NF; i++) if ($i ~ /^transfers_per_s=/) {split($i, v, "="); print int(v[2] / 2)}}' \
+saturated_rate=$(awk '/^bench saturated: / {for (i = 1; i <= NF; i++) if ($i ~ /^transfers_per_s=/) {split($i, v, "="); print int(v[2])}}' \
   "$out/saturated.txt")
-[ -n "$rate" ] && [ "$rate" -gt 0 ] || die "no saturated rate to halve"
-if [ -s "$out/cpu-before.txt" ] && [ -s "$out/cpu-after.txt" ]; then
-  saturated_rate=$(awk '/^bench saturated: / {for (i = 1; i <= NF; i++) if ($i ~ /^transfers_per_s=/) {split($i, v, "="); print int(v[2])}}' \
-    "$out/saturated.txt")
-  cpu_report "$out/cpu-before.txt" "$out/cpu-after.txt" "$cpu_seconds" "$saturated_rate" | tee "$out/cpu.txt" >&2
+rate=$((${saturated_rate:-0} / 2))
+[ "$rate" -gt 0 ] || die "no saturated rate to halve"
+if [ "$cpu_seconds" -gt 0 ] && [ -s "$out/cpu-before.txt" ] && [ -s "$out/cpu-after.txt" ]; then
+  cpu_report "$out/cpu-before.txt" "$out/cpu-after.txt" "$saturated_rate" | tee "$out/cpu.txt" >&2
 fi
 phase open open bench-p1 bench-c1 --rate "$rate"
 

@@ -13,10 +13,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A bounded queue drained in batches by a fixed number of virtual threads. Each batch holds at most
+ * A bounded queue drained in batches by a fixed number of worker threads. Each batch holds at most
  * {@code batchSizeMax} items and goes to {@code process} at once; if it throws, {@code onFailure}
  * gets the batch and the error (it must not throw). Offering to a full queue waits at most the
  * given time and then says no: that is the back-pressure signal.
+ *
+ * <p>The workers are platform threads, not virtual ones. There are few of them, each lives as long
+ * as the service, and each spends its batch waiting on its database connection: a virtual thread
+ * that waits on a socket parks, the JDK's poller thread wakes when the answer arrives and hands it
+ * back to a carrier thread, two more thread wake-ups per round trip than a platform thread blocked
+ * in its read. Measured on 1 producer + 1 consumer, the same closed loop minutes apart: 9,334
+ * transfers/s with virtual workers, 9,773 with platform ones, and the two services' CPU per transfer
+ * 62.4 µs against 54.9; in an open loop at 5,600/s, 97 µs against 82.
  */
 public final class BatchWorker<T> implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BatchWorker.class);
@@ -43,7 +51,7 @@ public final class BatchWorker<T> implements AutoCloseable {
     this.onFailure = onFailure;
     this.stopped = new CountDownLatch(workers);
     for (int i = 0; i < workers; i++) {
-      threads.add(Thread.ofVirtual().name(name + "-" + i).start(this::loop));
+      threads.add(Thread.ofPlatform().name(name + "-" + i).daemon().start(this::loop));
     }
   }
 

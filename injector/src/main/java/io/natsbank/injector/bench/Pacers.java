@@ -1,5 +1,7 @@
 package io.natsbank.injector.bench;
 
+import static java.lang.Math.ceilDiv;
+
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -37,10 +39,18 @@ final class Pacers {
    * does. When the sender falls behind it sends at once, and latency still counts from the intended
    * time. {@code inFlightMax} bounds memory only: reaching it holds the sender back (and shows up in
    * the latencies, as it should).
+   *
+   * <p>With a {@code tickNanos} above zero the sender wakes once per tick and sends every transfer
+   * whose time has come: transfer i goes at the first tick at or after its intended time, and its
+   * latency still counts from the intended time, the wait for the tick included (half a tick on
+   * average). Zero sends each one at its own time, one wake-up of the sender per transfer.
    */
-  static LoadDriver.Pacer open(double ratePerSecond, int inFlightMax, long startNanos) {
+  static LoadDriver.Pacer open(double ratePerSecond, int inFlightMax, long startNanos, long tickNanos) {
     if (!(ratePerSecond > 0) || inFlightMax < 1) {
       throw new IllegalArgumentException("rate and in-flight max must be positive");
+    }
+    if (tickNanos < 0) {
+      throw new IllegalArgumentException("the send tick must not be negative, got " + tickNanos + " ns");
     }
     double periodNanos = 1e9 / ratePerSecond;
     AtomicInteger unfinished = new AtomicInteger();
@@ -50,8 +60,9 @@ final class Pacers {
       @Override
       public long next() {
         long intended = startNanos + (long) (sent++ * periodNanos);
+        long release = tickNanos == 0 ? intended : startNanos + ceilDiv(intended - startNanos, tickNanos) * tickNanos;
         long wait;
-        while ((wait = intended - System.nanoTime()) > 0) {
+        while ((wait = release - System.nanoTime()) > 0) {
           LockSupport.parkNanos(wait);
         }
         while (unfinished.get() >= inFlightMax) {

@@ -2,6 +2,7 @@ package io.natsbank.injector.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.natsbank.injector.InjectorMain;
@@ -59,10 +60,32 @@ class BenchCommandTest {
   @Test
   void anOpenLoopNamesTheScheduledTimeNotTheTimeItGotToSend() throws InterruptedException {
     long start = System.nanoTime() - 10_000_000_000L; // ten seconds behind schedule
-    LoadDriver.Pacer pacer = Pacers.open(1000, 10, start);
+    LoadDriver.Pacer pacer = Pacers.open(1000, 10, start, 0);
     assertEquals(start, pacer.next());
     assertEquals(start + 1_000_000, pacer.next());
     assertEquals(start + 2_000_000, pacer.next());
+  }
+
+  @Test
+  void anOpenLoopOnATickSendsAtTheTickButCountsFromEachIntendedTime() throws InterruptedException {
+    long tick = 40_000_000; // 40 ms: wide enough to see on a busy machine
+    long start = System.nanoTime();
+    LoadDriver.Pacer pacer = Pacers.open(100, 10, start, tick); // one every 10 ms: four per tick
+    assertEquals(start, pacer.next(), "the first is due at the start, a tick boundary");
+    long intended = pacer.next();
+    long sentAt = System.nanoTime();
+    assertEquals(start + 10_000_000, intended, "its own intended time, not the tick's");
+    assertTrue(sentAt >= start + tick, "but held back to the next tick: " + (sentAt - start) / 1_000_000 + " ms");
+    assertEquals(start + 20_000_000, pacer.next());
+    assertEquals(start + 30_000_000, pacer.next());
+    assertEquals(start + 40_000_000, pacer.next(), "due exactly at a tick: sent with it");
+    assertEquals(start + 50_000_000, pacer.next());
+    assertTrue(System.nanoTime() >= start + 2 * tick, "one past the tick waits for the next one");
+  }
+
+  @Test
+  void aNegativeTickIsRefused() {
+    assertThrows(IllegalArgumentException.class, () -> Pacers.open(100, 10, System.nanoTime(), -1));
   }
 
   @Test

@@ -48,7 +48,7 @@ class LoadDriverTest {
               1_000, Duration.ofSeconds(15), 50),
           System.nanoTime());
 
-      LoadDriver.Outcome outcome = driver.run(Pacers.open(RATE_PER_SECOND, 100_000, System.nanoTime()));
+      LoadDriver.Outcome outcome = driver.run(Pacers.open(RATE_PER_SECOND, 100_000, System.nanoTime(), 1_000_000));
 
       // about 2,000 transfers are offered while the producers refuse; retried each on its own, with
       // backoffs from 10 ms, they drew tens of thousands of BUSY answers

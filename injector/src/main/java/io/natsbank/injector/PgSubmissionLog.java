@@ -47,6 +47,14 @@ public final class PgSubmissionLog implements SubmissionLog {
   private static final long WRITE_RETRY_MILLIS_MAX = 2_000;
   private static final Duration FLUSH_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration OFFER_TIMEOUT = Duration.ofMinutes(1);
+  /**
+   * After the first reply of a batch the writer waits this long for more (unless a flush waits, or
+   * the batch is full): replies are not on any sender's path, and an append of a few hundred costs
+   * little more than an append of a few. Without it the writer took whatever had queued since its
+   * last commit, tens of replies at the open loop's 5,600/s on two busy cores, and its database
+   * used 21-23 µs per transfer there against 12-14 at saturation.
+   */
+  static final Duration REPLY_LINGER_DEFAULT = Duration.ofMillis(50);
 
   private static final String INSERT = """
       INSERT INTO submitted (id, run_id, producer, consumer, payer, payee, amount, currency, intent)
@@ -77,6 +85,7 @@ public final class PgSubmissionLog implements SubmissionLog {
   private final Duration writePatience;
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+  private final long replyLingerNanos;
   private final Thread writer;
   private volatile boolean open = true;
 
@@ -85,9 +94,17 @@ public final class PgSubmissionLog implements SubmissionLog {
   }
 
   PgSubmissionLog(DataSource dataSource, long runId, Duration writePatience) {
+    this(dataSource, runId, writePatience, REPLY_LINGER_DEFAULT);
+  }
+
+  PgSubmissionLog(DataSource dataSource, long runId, Duration writePatience, Duration replyLinger) {
+    if (replyLinger.isNegative()) {
+      throw new IllegalArgumentException("the reply linger must not be negative, got " + replyLinger);
+    }
     this.dataSource = dataSource;
     this.runId = runId;
     this.writePatience = writePatience;
+    this.replyLingerNanos = replyLinger.toNanos();
     this.writer = Thread.ofPlatform().name("submission-log").daemon().start(this::writeLoop);
   }
 
@@ -277,6 +294,7 @@ public final class PgSubmissionLog implements SubmissionLog {
         }
         drained.add(first);
         queue.drainTo(drained, BATCH_SIZE_MAX - 1);
+        lingerForMore(drained);
         writeDrained(drained);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -285,6 +303,20 @@ public final class PgSubmissionLog implements SubmissionLog {
         drained.clear();
       }
     }
+  }
+
+  /**
+   * Sleeps {@link #replyLingerNanos} and takes what queued meanwhile, unless a flush is waiting, the
+   * batch is full or the log is closing. A sleep, not a wait on the queue: replies arriving meanwhile
+   * do not wake the writer one by one.
+   */
+  private void lingerForMore(List<Object> drained) throws InterruptedException {
+    if (replyLingerNanos == 0 || drained.size() >= BATCH_SIZE_MAX || !open
+        || drained.stream().anyMatch(CompletableFuture.class::isInstance)) {
+      return;
+    }
+    Thread.sleep(Duration.ofNanos(replyLingerNanos));
+    queue.drainTo(drained, BATCH_SIZE_MAX - drained.size());
   }
 
   /** Writes the replies of a drained run of items, completing flush markers only once all before them are written. */

@@ -12,6 +12,7 @@ import io.natsbank.protocol.TransferStatus;
 import io.natsbank.testing.Jdbc;
 import io.natsbank.testing.TestDatabase;
 import io.natsbank.testing.TestDatabases;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -118,6 +119,48 @@ class PgSubmissionLogTest {
       log.flush();
     }
     assertEquals(12_000L, Jdbc.count(database.dataSource(), "SELECT count(*) FROM submissions WHERE acknowledged"));
+  }
+
+  @Test
+  void repliesArrivingWithinTheLingerAreAppendedInOneTransaction() throws InterruptedException {
+    List<PlannedTransfer> planned = plan(20);
+    try (PgSubmissionLog log = new PgSubmissionLog(database.dataSource(), runId,
+        PgSubmissionLog.WRITE_PATIENCE_DEFAULT, Duration.ofSeconds(2))) {
+      log.recordSubmitted(planned);
+      for (PlannedTransfer transfer : planned) {
+        log.recordReply(new ReplyRecord(transfer.request().transferId(), Result.ACCEPTED, TransferStatus.PENDING,
+            null, 1));
+        Thread.sleep(5); // one at a time, as replies come: without the linger each would be a batch of its own
+      }
+      log.flush();
+    }
+    assertEquals(20L, Jdbc.count(database.dataSource(), "SELECT count(*) FROM replies"));
+    assertEquals(1L, Jdbc.count(database.dataSource(), "SELECT count(DISTINCT replied_at) FROM replies"),
+        "replied_at is the transaction's start: one append for all twenty");
+  }
+
+  @Test
+  void withoutALingerEachReplyTakesWhatHasQueued() throws InterruptedException {
+    List<PlannedTransfer> planned = plan(20);
+    try (PgSubmissionLog log = new PgSubmissionLog(database.dataSource(), runId,
+        PgSubmissionLog.WRITE_PATIENCE_DEFAULT, Duration.ZERO)) {
+      log.recordSubmitted(planned);
+      for (PlannedTransfer transfer : planned) {
+        log.recordReply(new ReplyRecord(transfer.request().transferId(), Result.ACCEPTED, TransferStatus.PENDING,
+            null, 1));
+        Thread.sleep(5);
+      }
+      log.flush();
+    }
+    assertEquals(20L, Jdbc.count(database.dataSource(), "SELECT count(*) FROM replies"));
+    assertTrue(Jdbc.count(database.dataSource(), "SELECT count(DISTINCT replied_at) FROM replies") > 1,
+        "the baseline the linger improves on: more than one append");
+  }
+
+  @Test
+  void aNegativeLingerIsRefused() {
+    assertThrows(IllegalArgumentException.class, () -> new PgSubmissionLog(database.dataSource(), runId,
+        PgSubmissionLog.WRITE_PATIENCE_DEFAULT, Duration.ofMillis(-1)));
   }
 
   @Test

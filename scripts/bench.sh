@@ -7,7 +7,8 @@
 #      compile for their first ~40 s under load, and that is start-up, not the sustained rate);
 #   3. an open loop at half the saturated rate on the same services: latency from each transfer's
 #      intended send time to its final outcome at the producer (HdrHistogram, no coordinated omission);
-#   4. the naive path (--batch-size-max 1 on both services) at saturation, on fresh databases;
+#   4. the naive path (--batch-size-max 1 --frame-messages-max 1 on both services) at saturation, on
+#      fresh databases;
 #   (5. with --scaling, 2 producers + 2 consumers at saturation, on fresh databases.)
 # Every transfer of every phase is audited ('injector audit'); a dirty audit fails the run. During the
 # saturated window it also reads the CPU time of every process (services, load generator, NATS, each
@@ -47,7 +48,7 @@ while [ $# -gt 0 ]; do
     --pgbench-clients) pgbench_clients=$2; shift 2 ;;
     --pgbench-scale) pgbench_scale=$2; shift 2 ;;
     --scaling) scaling=1; shift ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
 done
@@ -227,8 +228,8 @@ if [ "$cpu_seconds" -gt 0 ] && [ -s "$out/cpu-before.txt" ] && [ -s "$out/cpu-af
 fi
 phase open open bench-p1 bench-c1 --rate "$rate"
 
-# 4. The naive path: one message per transaction on both services.
-system bench-p1 bench-c1 naive --batch-size-max 1
+# 4. The naive path: one message per transaction, and per NATS message, on both services.
+system bench-p1 bench-c1 naive --batch-size-max 1 --frame-messages-max 1
 phase closed naive bench-p1 bench-c1 --in-flight "$naive_in_flight"
 
 extra=()

@@ -1,10 +1,12 @@
 package io.natsbank.config;
 
 import io.natsbank.protocol.Backoff;
+import io.natsbank.transport.Frames;
+import io.natsbank.transport.NatsSettings;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
-/** Batching, queueing and re-send settings shared by producers and consumers. */
+/** Batching, framing, queueing and re-send settings shared by producers and consumers. */
 public final class TuningOptions {
   @Option(names = "--batch-size-max", defaultValue = "${env:NATSBANK_BATCH_SIZE_MAX:-256}",
       description = "Messages handled in one database transaction at most; 1 = the naive path "
@@ -42,6 +44,13 @@ public final class TuningOptions {
       description = "Re-sends claimed in one transaction at most (env NATSBANK_RESEND_BATCH_MAX, "
           + "default ${DEFAULT-VALUE}).")
   public int resendBatchMax;
+
+  @Option(names = "--frame-messages-max", defaultValue = "${env:NATSBANK_FRAME_MESSAGES_MAX:-"
+      + NatsSettings.FRAME_MESSAGES_DEFAULT + "}",
+      description = "Protocol messages to one subject that one NATS message (a frame) carries at most, when a "
+          + "batch sends several; 1 = one NATS message each, as before frames. Within 1.." + Frames.ENTRIES_MAX
+          + " (env NATSBANK_FRAME_MESSAGES_MAX, default ${DEFAULT-VALUE}).")
+  public int frameMessagesMax;
 
   public Tuning tuning() {
     return new Tuning(batchSizeMax, queueCapacity, workers, Duration.ofMillis(enqueueWaitMillis),

@@ -55,7 +55,7 @@ public final class ConsumerNode {
     Result result = store.inTransaction(tx -> inTransaction(tx, messages));
     events.committed(allConfirms(messages) ? "confirms" : "postings", messages.size(), System.nanoTime() - startedNanos);
     result.reports().forEach(Runnable::run);
-    result.toSend().forEach(outbox::send);
+    outbox.sendAll(result.toSend());
   }
 
   private static boolean allConfirms(List<ProtocolMessage> messages) {
@@ -155,7 +155,7 @@ public final class ConsumerNode {
       tx.update(updates);
       return responses;
     });
-    toSend.forEach(outbox::send);
+    outbox.sendAll(toSend);
     return toSend.size();
   }
 

@@ -57,7 +57,7 @@ public final class ProducerNode {
     for (int i = 0; i < requests.size(); i++) {
       events.decided(requests.get(i), result.value().get(i));
     }
-    result.toSend().forEach(outbox::send);
+    outbox.sendAll(result.toSend());
     return result.value();
   }
 
@@ -112,7 +112,7 @@ public final class ProducerNode {
     for (int i = 0; i < responses.size(); i++) {
       events.decided(responses.get(i), result.value().get(i));
     }
-    result.toSend().forEach(outbox::send);
+    outbox.sendAll(result.toSend());
     return result.value();
   }
 
@@ -166,7 +166,7 @@ public final class ProducerNode {
       tx.update(updates);
       return new Result<>(due.size(), postings);
     });
-    result.toSend().forEach(outbox::send);
+    outbox.sendAll(result.toSend());
     return result.value();
   }
 

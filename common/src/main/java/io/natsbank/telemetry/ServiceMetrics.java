@@ -171,6 +171,9 @@ final class ServiceMetrics implements AutoCloseable {
     keep(FunctionCounter.builder("natsbank.nats.publish.failures", transport, Transport::publishFailures).tags(tags)
         .description("Messages NATS could not take (disconnected, buffer full): lost, re-sends cover them")
         .register(registry));
+    keep(FunctionCounter.builder("natsbank.nats.frames.refused", transport, Transport::framesRefused).tags(tags)
+        .description("Frames of several protocol messages refused on arrival as malformed: re-sends cover them")
+        .register(registry));
     if (transport instanceof FaultyTransport faulty) {
       String description = "Faults injected on protocol messages by --fault-* (demos and tests)";
       keep(FunctionCounter.builder("natsbank.faults.injected", faulty, FaultyTransport::dropped).tags(tags)

@@ -20,10 +20,12 @@ import io.natsbank.runtime.InboundGuard;
 import io.natsbank.store.pg.Database;
 import io.natsbank.transport.Delivery;
 import io.natsbank.transport.MessageHeaders;
+import io.natsbank.transport.Outgoing;
 import io.natsbank.transport.Subjects;
 import io.natsbank.transport.Transport;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -124,19 +126,29 @@ public final class ServiceTelemetry implements NodeEvents, AutoCloseable {
 
   // ---- what is sent
 
-  /** Encodes and publishes a protocol message to its destination, inside a "... sent" span when tracing. */
-  public void publish(Transport transport, Subjects subjects, ProtocolMessage message) {
-    String subject = subjects.destination(message);
-    byte[] body = WireCodec.encode(message);
-    if (tracing == null) {
-      transport.publish(subject, MessageHeaders.forMessage(message, ThreadLocalRandom.current()), body);
-    } else {
-      tracing.sent(message, subject, headers -> transport.publish(subject, headers, body));
+  /**
+   * Encodes the messages a batch produced and publishes them together ({@link Transport#publishAll}:
+   * in frames, where the transport makes them), each inside its own "... sent" span when tracing.
+   */
+  public void publishAll(Transport transport, Subjects subjects, List<? extends ProtocolMessage> messages) {
+    if (messages.isEmpty()) {
+      return;
     }
-    metrics.sent(message);
-    if (transferLog.isDebugEnabled()) {
-      log(message.transferId(), "sent " + WireCodec.kindOf(message) + describe(message) + " to " + subject);
+    List<Outgoing> outgoing = new ArrayList<>(messages.size());
+    for (ProtocolMessage message : messages) {
+      String subject = subjects.destination(message);
+      byte[] body = WireCodec.encode(message);
+      if (tracing == null) {
+        outgoing.add(new Outgoing(subject, MessageHeaders.forMessage(message, ThreadLocalRandom.current()), body));
+      } else {
+        tracing.sent(message, subject, headers -> outgoing.add(new Outgoing(subject, headers, body)));
+      }
+      metrics.sent(message);
+      if (transferLog.isDebugEnabled()) {
+        log(message.transferId(), "sent " + WireCodec.kindOf(message) + describe(message) + " to " + subject);
+      }
     }
+    transport.publishAll(outgoing);
   }
 
   // ---- what is watched

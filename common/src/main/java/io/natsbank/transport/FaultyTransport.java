@@ -1,6 +1,8 @@
 package io.natsbank.transport;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -95,6 +97,34 @@ public final class FaultyTransport implements Transport {
     disturb(fate, () -> inner.publish(subject, headers, body));
   }
 
+  /**
+   * Each message meets its own fate, as if published alone; what passes (twice, if duplicated) goes
+   * on to the inner transport together, delayed ones alone when their time comes.
+   */
+  @Override
+  public void publishAll(List<Outgoing> messages) {
+    List<Outgoing> passing = new ArrayList<>(messages.size());
+    for (Outgoing message : messages) {
+      if (!disturbed.test(message.subject())) {
+        passing.add(message);
+        continue;
+      }
+      Fate fate = fate(settings.outDrop(), settings.outDuplicate(), settings.outDelay());
+      if (fate == Fate.PASS) {
+        passing.add(message);
+      } else if (fate == Fate.DUPLICATE) {
+        duplicated.increment();
+        passing.add(message);
+        passing.add(message);
+      } else {
+        disturb(fate, () -> inner.publish(message.subject(), message.headers(), message.body()));
+      }
+    }
+    if (!passing.isEmpty()) {
+      inner.publishAll(passing);
+    }
+  }
+
   @Override
   public Subscription subscribe(String subject, String queueGroup, Handler handler) {
     if (!disturbed.test(subject)) {
@@ -120,6 +150,11 @@ public final class FaultyTransport implements Transport {
   @Override
   public void flush(Duration timeout) {
     inner.flush(timeout);
+  }
+
+  @Override
+  public long framesRefused() {
+    return inner.framesRefused();
   }
 
   @Override

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * How to reach NATS. {@code pendingMessagesMax} bounds what a subscription may buffer before the
  * client drops messages as a slow consumer (the protocol re-sends them); {@code reconnectBufferBytes}
- * bounds what is buffered while disconnected.
+ * bounds what is buffered while disconnected. {@code frameMessagesMax} is the most protocol messages
+ * one NATS message carries ({@link Frames}); 1 sends each alone.
  */
 public record NatsSettings(
     List<String> servers,
@@ -16,7 +17,10 @@ public record NatsSettings(
     Duration reconnectWait,
     long pendingMessagesMax,
     long pendingBytesMax,
-    long reconnectBufferBytes) {
+    long reconnectBufferBytes,
+    int frameMessagesMax) {
+  /** Messages per frame unless told otherwise: more than a batch holds by default, well under the limit. */
+  public static final int FRAME_MESSAGES_DEFAULT = 256;
 
   public NatsSettings {
     servers = List.copyOf(servers);
@@ -34,10 +38,20 @@ public record NatsSettings(
     if (pendingMessagesMax < 1 || pendingBytesMax < 1 || reconnectBufferBytes < 0) {
       throw new IllegalArgumentException("NATS limits must be positive");
     }
+    if (frameMessagesMax < 1 || frameMessagesMax > Frames.ENTRIES_MAX) {
+      throw new IllegalArgumentException("messages per NATS frame must be 1 to " + Frames.ENTRIES_MAX
+          + ", got " + frameMessagesMax);
+    }
   }
 
   public static NatsSettings of(String serverList, String connectionName) {
     return new NatsSettings(List.of(serverList.split(",")), connectionName, Duration.ofSeconds(5),
-        Duration.ofMillis(500), 100_000, 64L * 1024 * 1024, 8L * 1024 * 1024);
+        Duration.ofMillis(500), 100_000, 64L * 1024 * 1024, 8L * 1024 * 1024, FRAME_MESSAGES_DEFAULT);
+  }
+
+  /** These settings with {@code max} protocol messages per NATS message at most (1: no frames). */
+  public NatsSettings withFrameMessagesMax(int max) {
+    return new NatsSettings(servers, connectionName, connectTimeout, reconnectWait, pendingMessagesMax,
+        pendingBytesMax, reconnectBufferBytes, max);
   }
 }

@@ -13,6 +13,7 @@ import io.nats.client.impl.NatsMessage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
@@ -20,7 +21,11 @@ import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The core-NATS adapter: at-most-once publish, queue groups, request/reply; reconnects forever. */
+/**
+ * The core-NATS adapter: at-most-once publish, queue groups, request/reply; reconnects forever.
+ * {@link #publishAll} packs the messages to one subject into {@link Frames}, and subscriptions split
+ * frames back into single deliveries.
+ */
 public final class NatsTransport implements Transport {
   private static final Logger log = LoggerFactory.getLogger(NatsTransport.class);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
@@ -29,6 +34,7 @@ public final class NatsTransport implements Transport {
   private final NatsSettings settings;
   private final LongAdder publishFailures = new LongAdder();
   private final LongAdder reconnects = new LongAdder();
+  private final LongAdder framesRefused = new LongAdder();
 
   private NatsTransport(NatsSettings settings) throws IOException, InterruptedException {
     this.settings = settings;
@@ -78,9 +84,46 @@ public final class NatsTransport implements Transport {
     }
   }
 
+  /**
+   * Publishes the messages to each subject in frames of at most the configured number of messages
+   * and {@link Frames#BODY_BYTES_MAX} bytes (or the server's payload limit, if lower).
+   */
+  @Override
+  public void publishAll(List<Outgoing> messages) {
+    if (messages.size() == 1 || settings.frameMessagesMax() == 1) {
+      messages.forEach(message -> publish(message.subject(), message.headers(), message.body()));
+      return;
+    }
+    for (Frames.Packed packed : Frames.pack(messages, settings.frameMessagesMax(), frameBodyBytesMax())) {
+      switch (packed) {
+        case Frames.Single single -> publish(single.message().subject(), single.message().headers(),
+            single.message().body());
+        case Frames.Frame frame -> publishFrame(frame);
+      }
+    }
+  }
+
+  private int frameBodyBytesMax() {
+    long serverMax = connection.getServerInfo() == null ? 0 : connection.getServerInfo().getMaxPayload();
+    // room for the frame's headers: about 140 bytes per message
+    long room = serverMax - 140L * settings.frameMessagesMax();
+    return room <= 0 ? Frames.BODY_BYTES_MAX : (int) Math.min(Frames.BODY_BYTES_MAX, room);
+  }
+
+  private void publishFrame(Frames.Frame frame) {
+    Headers headers = new Headers();
+    frame.headers().forEach(headers::add);
+    try {
+      connection.publish(NatsMessage.builder().subject(frame.subject()).headers(headers).data(frame.body()).build());
+    } catch (RuntimeException e) {
+      publishFailures.add(frame.size());
+      log.debug("publish of a frame of {} to {} failed: {}", frame.size(), frame.subject(), e.getMessage());
+    }
+  }
+
   @Override
   public Subscription subscribe(String subject, String queueGroup, Handler handler) {
-    Dispatcher dispatcher = connection.createDispatcher(message -> handler.onDelivery(toDelivery(message)));
+    Dispatcher dispatcher = connection.createDispatcher(message -> deliver(message, handler));
     dispatcher.setPendingLimits(settings.pendingMessagesMax(), settings.pendingBytesMax());
     if (queueGroup == null) {
       dispatcher.subscribe(subject);
@@ -102,6 +145,28 @@ public final class NatsTransport implements Transport {
         return dispatcher.isActive();
       }
     };
+  }
+
+  /** Hands a message to the handler, or each message of a frame in turn. */
+  private void deliver(Message message, Handler handler) {
+    Headers headers = message.getHeaders();
+    if (headers == null || !headers.containsKey(Frames.FRAME)) {
+      handler.onDelivery(toDelivery(message));
+      return;
+    }
+    List<Delivery> deliveries;
+    try {
+      Map<String, List<String>> values = new HashMap<>();
+      for (String key : headers.keySet()) {
+        values.put(key, headers.get(key));
+      }
+      deliveries = Frames.split(message.getSubject(), values, message.getData() == null ? new byte[0] : message.getData());
+    } catch (Frames.FrameException e) {
+      framesRefused.increment();
+      log.warn("frame on {} refused, its messages will be re-sent: {}", message.getSubject(), e.getMessage());
+      return;
+    }
+    deliveries.forEach(handler::onDelivery);
   }
 
   @Override
@@ -134,6 +199,11 @@ public final class NatsTransport implements Transport {
   @Override
   public long publishFailures() {
     return publishFailures.sum();
+  }
+
+  @Override
+  public long framesRefused() {
+    return framesRefused.sum();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.natsbank.transport;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -34,6 +35,17 @@ public interface Transport extends AutoCloseable {
   void publish(String subject, Map<String, String> headers, byte[] body);
 
   /**
+   * Publishes several messages, as a batch's commit hands them over. Implementations may pack the
+   * messages to one subject into fewer transport messages ({@link Frames}); each still arrives as its
+   * own delivery. Never throws, like {@link #publish}.
+   */
+  default void publishAll(List<Outgoing> messages) {
+    for (Outgoing message : messages) {
+      publish(message.subject(), message.headers(), message.body());
+    }
+  }
+
+  /**
    * Subscribes {@code handler} to {@code subject}; instances that subscribe with the same
    * {@code queueGroup} share the messages (each message goes to one of them).
    */
@@ -55,6 +67,11 @@ public interface Transport extends AutoCloseable {
 
   /** Messages that could not be handed to the server and are lost, which re-sends cover (for metrics). */
   default long publishFailures() {
+    return 0;
+  }
+
+  /** Frames refused on arrival because their parts disagree ({@link Frames#split}), for metrics. */
+  default long framesRefused() {
     return 0;
   }
 

@@ -185,6 +185,24 @@ class FaultyTransportTest {
     }
 
     @Test
+    void publishingTogetherDisturbsEachMessageAsPublishingAloneWould() {
+      List<Integer> alone = receivedThrough(outbound(0.3, 0.2, 0, 0), "bank-e");
+      FaultyTransport transport = faulty(outbound(0.3, 0.2, 0, 0));
+      Receiver receiver = new Receiver();
+      network.subscribe(SUBJECTS.postings("bank-f"), "consumers", receiver);
+      for (int start = 0; start < 1_000; start += 50) {
+        List<Outgoing> batch = new ArrayList<>();
+        for (int i = start; i < start + 50; i++) {
+          batch.add(new Outgoing(SUBJECTS.postings("bank-f"), HEADERS, body(i)));
+        }
+        transport.publishAll(batch);
+      }
+
+      assertEquals(alone, receiver.indexes());
+      assertTrue(transport.dropped() > 0 && transport.duplicated() > 0);
+    }
+
+    @Test
     void outboundFaultsDoNotTouchWhatIsReceived() {
       FaultyTransport transport = faulty(outbound(0.5, 0.4, 0, 0));
       Receiver receiver = new Receiver();

@@ -43,7 +43,7 @@ public final class ConsumerMain implements Callable<Integer> {
 
   ConsumerConfig config() {
     String self = ServiceCommand.required(name, "--name", "NATSBANK_NAME");
-    return new ConsumerConfig(self, ServiceCommand.list(producers), NatsSettings.of(nats.url, "consumer-" + self),
+    return new ConsumerConfig(self, ServiceCommand.list(producers), NatsSettings.of(nats.url, "consumer-" + self).withFrameMessagesMax(tuning.frameMessagesMax),
         nats.subjects(), database.settings(self), faults.settings(), tuning.tuning());
   }
 

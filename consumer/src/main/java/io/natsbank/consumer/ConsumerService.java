@@ -5,6 +5,7 @@ import io.natsbank.codec.DecodeException;
 import io.natsbank.codec.WireCodec;
 import io.natsbank.config.TuningOptions.Tuning;
 import io.natsbank.node.ConsumerNode;
+import io.natsbank.node.Outbox;
 import io.natsbank.protocol.Confirm;
 import io.natsbank.protocol.ConsumerCore;
 import io.natsbank.protocol.ProtocolMessage;
@@ -73,7 +74,17 @@ public final class ConsumerService implements AutoCloseable {
     ConsumerCore core = new ConsumerCore(
         new ConsumerCore.Settings(config.name(), config.producers(), config.tuning().backoff()));
     this.node = new ConsumerNode(core, new PgConsumerStore(dataSource, config.database().statementTimeoutMillis()),
-        this::publish, System::currentTimeMillis, ThreadLocalRandom.current(), telemetry);
+        new Outbox() {
+          @Override
+          public void send(ProtocolMessage message) {
+            sendAll(List.of(message));
+          }
+
+          @Override
+          public void sendAll(List<? extends ProtocolMessage> messages) {
+            publish(messages);
+          }
+        }, System::currentTimeMillis, ThreadLocalRandom.current(), telemetry);
     Tuning tuning = config.tuning();
     this.postings = inboundWorker("postings", tuning);
     this.confirms = inboundWorker("confirms", tuning);
@@ -103,9 +114,9 @@ public final class ConsumerService implements AutoCloseable {
     return new ConsumerService(config, telemetry, false);
   }
 
-  private void publish(ProtocolMessage message) {
-    telemetry.publish(transport, config.subjects(), message);
-    counters.increment("sent_total." + WireCodec.kindOf(message));
+  private void publish(List<? extends ProtocolMessage> messages) {
+    telemetry.publishAll(transport, config.subjects(), messages);
+    messages.forEach(message -> counters.increment("sent_total." + WireCodec.kindOf(message)));
   }
 
   private void onDelivery(Delivery delivery) {

@@ -8,6 +8,7 @@ import io.natsbank.codec.ApiCodec.Result;
 import io.natsbank.codec.DecodeException;
 import io.natsbank.codec.WireCodec;
 import io.natsbank.config.TuningOptions.Tuning;
+import io.natsbank.node.Outbox;
 import io.natsbank.node.ProducerNode;
 import io.natsbank.protocol.ProducerCore;
 import io.natsbank.protocol.ProducerCore.ResponseDecision;
@@ -108,8 +109,17 @@ public final class ProducerService implements AutoCloseable {
     ProducerCore core = new ProducerCore(new ProducerCore.Settings(
         config.name(), config.consumers(), config.tuning().backoff(), config.ackedResendMillis()));
     this.store = new PgProducerStore(dataSource, config.database().statementTimeoutMillis());
-    this.node = new ProducerNode(core, store,
-        message -> publish(subjects, message), System::currentTimeMillis, ThreadLocalRandom.current(), telemetry);
+    this.node = new ProducerNode(core, store, new Outbox() {
+      @Override
+      public void send(ProtocolMessage message) {
+        sendAll(List.of(message));
+      }
+
+      @Override
+      public void sendAll(List<? extends ProtocolMessage> messages) {
+        publish(subjects, messages);
+      }
+    }, System::currentTimeMillis, ThreadLocalRandom.current(), telemetry);
     this.admission = new Admission(config.unfinishedMax(), store.unfinishedCount());
     this.latencyGate = new LatencyGate(Math.max(1, config.tuning().backoff().initialMillis() / 2),
         LATENCY_GATE_WINDOW_MILLIS);
@@ -149,9 +159,9 @@ public final class ProducerService implements AutoCloseable {
     return new ProducerService(config, telemetry, false);
   }
 
-  private void publish(Subjects subjects, ProtocolMessage message) {
-    telemetry.publish(transport, subjects, message);
-    counters.increment("sent_total." + WireCodec.kindOf(message));
+  private void publish(Subjects subjects, List<? extends ProtocolMessage> messages) {
+    telemetry.publishAll(transport, subjects, messages);
+    messages.forEach(message -> counters.increment("sent_total." + WireCodec.kindOf(message)));
   }
 
   private void onResponseDelivery(Delivery delivery) {

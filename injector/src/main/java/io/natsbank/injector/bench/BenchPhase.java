@@ -79,6 +79,7 @@ final class BenchPhase {
       LoadDriver.Outcome outcome;
       Map<Kind, Long> messages;
       long wiretapDropped;
+      long natsMessages;
       boolean quiet;
       double drainSeconds;
       try (PgSubmissionLog log = new PgSubmissionLog(databases.injector(), runId);
@@ -105,6 +106,7 @@ final class BenchPhase {
         Thread.sleep(Duration.ofSeconds(options.statsSettleSeconds));
         messages = wiretap.counts();
         wiretapDropped = wiretap.dropped() + wiretap.unreadable();
+        natsMessages = wiretap.natsMessages();
         log.finishRun("bench " + options.label + " " + mode + ": submitted=" + outcome.submitted());
       }
       Map<String, Long> commitsAfter = databases.commits();
@@ -117,7 +119,7 @@ final class BenchPhase {
       long finished = databases.finishedBetween(windowStartMillis, windowEndMillis);
       long[] confirmedPerSecond = databases.confirmedPerSecond(startMillis, seconds);
       PhaseResult result = result(mode, inFlight, rate, startedAt, loadAtStart, outcome, transfers, confirmed,
-          finished, messages, wiretapDropped, delta(commitsBefore, commitsAfter), quiet, drainSeconds,
+          finished, messages, natsMessages, wiretapDropped, delta(commitsBefore, commitsAfter), quiet, drainSeconds,
           (processCpuNanos() - cpuAtStartNanos) / 1e9, new PhaseResult.Series(trim(outcome.acknowledgedPerSecond(), seconds),
               trim(outcome.finalsPerSecond(), seconds), confirmedPerSecond,
               trim(messagesPerSecond.firstSeconds(seconds), seconds), outcome.latencyPerSecond()));
@@ -128,7 +130,7 @@ final class BenchPhase {
 
   private PhaseResult result(String mode, int inFlight, double rate, String startedAt, String loadAtStart,
       LoadDriver.Outcome outcome, long transfers, long confirmed, long finished, Map<Kind, Long> messages,
-      long wiretapDropped, Map<String, Long> commits, boolean quiet, double drainSeconds, double cpuSeconds,
+      long natsMessages, long wiretapDropped, Map<String, Long> commits, boolean quiet, double drainSeconds, double cpuSeconds,
       PhaseResult.Series series) {
     Map<String, Long> messagesByKind = new LinkedHashMap<>();
     messages.forEach((kind, count) -> messagesByKind.put(kind.name(), count));
@@ -139,7 +141,8 @@ final class BenchPhase {
         outcome.refused(), outcome.failed(), outcome.busyRetries(), outcome.timeoutRetries(),
         outcome.finalByConfirm(), outcome.finalByReply(), outcome.finalByPoll(), outcome.unfinished(), transfers,
         confirmed, finished, confirmed / (double) options.durationSeconds, finished / (double) options.durationSeconds,
-        messagesByKind, messagesTotal, ratio(messagesTotal, transfers), wiretapDropped, commits, commitsTotal,
+        messagesByKind, messagesTotal, ratio(messagesTotal, transfers), natsMessages,
+        ratio(natsMessages, transfers), wiretapDropped, commits, commitsTotal,
         ratio(commitsTotal, transfers), latency(outcome.windowLatencies(), "open".equals(mode)), quiet, drainSeconds,
         cpuSeconds, series, outcome.lastProblem());
   }

@@ -16,6 +16,9 @@ import java.util.Map;
  * @param transfersPerSecond decisions confirmed at the consumers during the window, per second: the
  *     headline ("from submit to confirmed")
  * @param producerFinalsPerSecond transfers that became final at the producers during the window, per second
+ * @param messagesPerTransfer protocol messages (postings, responses, confirms) per transfer
+ * @param natsMessagesPerTransfer NATS messages that carried them, per transfer: fewer where frames
+ *     carry several
  * @param loadAverageAtStart {@code /proc/loadavg} (1, 5, 15 minutes) when the phase started (and ended)
  * @param injectorCpuSeconds CPU the bench process itself used during the phase: the load generator runs on
  *     the same machine and takes its share
@@ -48,6 +51,8 @@ public record PhaseResult(
     Map<String, Long> messages,
     long messagesTotal,
     double messagesPerTransfer,
+    long natsMessagesTotal,
+    double natsMessagesPerTransfer,
     long wiretapDropped,
     Map<String, Long> commits,
     long commitsTotal,
@@ -96,10 +101,10 @@ public record PhaseResult(
   String summaryLine() {
     return String.format(java.util.Locale.ROOT,
         "bench %s: mode=%s transfers_per_s=%.0f producer_finals_per_s=%.0f transfers=%d p50_ms=%.1f p99_ms=%.1f "
-            + "p999_ms=%.1f msgs_per_transfer=%.3f commits_per_transfer=%.3f busy_retries=%d timeout_retries=%d "
+            + "p999_ms=%.1f msgs_per_transfer=%.3f nats_msgs_per_transfer=%.3f commits_per_transfer=%.3f busy_retries=%d timeout_retries=%d "
             + "failed=%d unfinished=%d quiet=%s wiretap_dropped=%d load=%s",
         label, mode, transfersPerSecond, producerFinalsPerSecond, transfersInPhase, latency.p50Millis(),
-        latency.p99Millis(), latency.p999Millis(), messagesPerTransfer, commitsPerTransfer, busyRetries,
+        latency.p99Millis(), latency.p999Millis(), messagesPerTransfer, natsMessagesPerTransfer, commitsPerTransfer, busyRetries,
         timeoutRetries, failed, unfinished, quiet, wiretapDropped, loadAverageAtEnd);
   }
 }

@@ -100,6 +100,7 @@ final class ReportCommand implements Callable<Integer> {
     figures.put("p99Millis", openLoop.latency().p99Millis());
     figures.put("p999Millis", openLoop.latency().p999Millis());
     figures.put("messagesPerTransfer", batched.messagesPerTransfer());
+    figures.put("natsMessagesPerTransfer", batched.natsMessagesPerTransfer());
     figures.put("commitsPerTransfer", batched.commitsPerTransfer());
     ObjectNode targets = report.putObject("targetsMet");
     targets.put("transfersPerSecondAtLeast5000", batched.transfersPerSecond() >= 5000);

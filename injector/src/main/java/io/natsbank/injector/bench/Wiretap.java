@@ -7,10 +7,12 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import io.nats.client.impl.Headers;
 import io.natsbank.codec.WireCodec.Kind;
+import io.natsbank.transport.Frames;
 import io.natsbank.transport.MessageHeaders;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.LongAdder;
@@ -19,8 +21,9 @@ import java.util.function.BiConsumer;
 /**
  * Listens to every protocol message of one subject prefix on its own NATS connection (a plain, not a
  * queue, subscription: the services still get every message) and counts them by kind. It reads only
- * the {@code Nats-Msg-Id} header ({@code <transfer id>:<kind>}), never the JSON body, so it stays
- * cheap at tens of thousands of messages a second. Each CONFIRM goes to {@code onConfirm}: a producer
+ * the {@code Nats-Msg-Id} header ({@code <transfer id>:<kind>}), or a frame's {@code Nb-Msg-Id}
+ * values ({@link Frames}), never the JSON body, so it stays cheap at tens of thousands of messages a
+ * second. Each CONFIRM goes to {@code onConfirm}: a producer
  * publishes it right after committing the transfer's final outcome, so it marks "final at the producer".
  */
 final class Wiretap implements AutoCloseable {
@@ -32,6 +35,7 @@ final class Wiretap implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final Map<Kind, LongAdder> counts = new EnumMap<>(Kind.class);
   private final LongAdder unreadable = new LongAdder();
+  private final LongAdder natsMessages = new LongAdder();
   private final PerSecond messagesPerSecond;
   private final BiConsumer<UUID, Long> onConfirm;
 
@@ -60,8 +64,22 @@ final class Wiretap implements AutoCloseable {
   }
 
   private void onMessage(Message message) {
+    natsMessages.increment();
     Headers headers = message.getHeaders();
-    String msgId = headers == null ? null : headers.getFirst(MessageHeaders.MSG_ID);
+    if (headers != null && headers.containsKey(Frames.FRAME)) {
+      List<String> ids = headers.get(Frames.MSG_IDS);
+      if (ids == null) {
+        unreadable.increment();
+        return;
+      }
+      ids.forEach(this::seen);
+    } else {
+      seen(headers == null ? null : headers.getFirst(MessageHeaders.MSG_ID));
+    }
+  }
+
+  /** One protocol message, by its {@code <transfer id>:<kind>}. */
+  private void seen(String msgId) {
     int colon = msgId == null ? -1 : msgId.lastIndexOf(':');
     Kind kind = colon < 0 ? null : kindOf(msgId.substring(colon + 1));
     if (kind == null) {
@@ -94,6 +112,11 @@ final class Wiretap implements AutoCloseable {
     Map<Kind, Long> snapshot = new EnumMap<>(Kind.class);
     counts.forEach((kind, adder) -> snapshot.put(kind, adder.sum()));
     return snapshot;
+  }
+
+  /** NATS messages seen: single protocol messages and frames of several. */
+  long natsMessages() {
+    return natsMessages.sum();
   }
 
   long total() {

@@ -148,7 +148,7 @@ class BenchCommandTest {
     return new PhaseResult(label, mode, "2026-01-01T00:00:00Z", "0.10 0.20 0.30", "0.40 0.50 0.60", 1000, rate, 1, 2,
         perSecond * 4, perSecond * 4, 0, 0, 0, 0, perSecond * 4, 0, 0, 0, perSecond * 4, perSecond * 2, perSecond * 2,
         perSecond, perSecond, Map.of("POSTING", perSecond * 4, "RESPONSE", perSecond * 4, "CONFIRM", perSecond * 4),
-        perSecond * 12, 3.0, 0, Map.of("natsbank_p1", perSecond * 4 / 50), perSecond * 4 / 50, 0.02,
+        perSecond * 12, 3.0, perSecond * 4, 1.0, 0, Map.of("natsbank_p1", perSecond * 4 / 50), perSecond * 4 / 50, 0.02,
         BenchPhase.latency(micros, "open".equals(mode)), true, 1.5, 2.0,
         new PhaseResult.Series(series, series, series, series,
             List.of(new PhaseResult.SecondLatency(1, 100, 2.0, 9.0, 9.0))), null);

@@ -52,6 +52,15 @@ public final class TuningOptions {
           + " (env NATSBANK_FRAME_MESSAGES_MAX, default ${DEFAULT-VALUE}).")
   public int frameMessagesMax;
 
+  /** {@code nats} with these options' frame size; out of its range it is refused, naming the option. */
+  public NatsSettings framed(NatsSettings nats) {
+    if (frameMessagesMax < 1 || frameMessagesMax > Frames.ENTRIES_MAX) {
+      throw new IllegalArgumentException("--frame-messages-max must be within 1.." + Frames.ENTRIES_MAX + ", got "
+          + frameMessagesMax);
+    }
+    return nats.withFrameMessagesMax(frameMessagesMax);
+  }
+
   public Tuning tuning() {
     return new Tuning(batchSizeMax, queueCapacity, workers, Duration.ofMillis(enqueueWaitMillis),
         new Backoff(resendInitialMillis, resendMaxMillis), Duration.ofMillis(resendScanMillis), resendBatchMax);

@@ -163,7 +163,8 @@ public final class Frames {
     List<String> traceparents = headers.get(TRACEPARENTS);
     if (ids == null || ids.size() != n || traceparents == null || traceparents.size() != n) {
       throw new FrameException("a frame of " + n + " needs " + n + " " + MSG_IDS + " and " + TRACEPARENTS
-          + " values, got " + (ids == null ? 0 : ids.size()) + " and " + (traceparents == null ? 0 : traceparents.size()));
+          + " values, got " + (ids == null ? 0 : ids.size()) + " and "
+          + (traceparents == null ? 0 : traceparents.size()));
     }
     List<Delivery> deliveries = new ArrayList<>(n);
     int start = 0;

@@ -160,7 +160,8 @@ public final class NatsTransport implements Transport {
       for (String key : headers.keySet()) {
         values.put(key, headers.get(key));
       }
-      deliveries = Frames.split(message.getSubject(), values, message.getData() == null ? new byte[0] : message.getData());
+      byte[] body = message.getData() == null ? new byte[0] : message.getData();
+      deliveries = Frames.split(message.getSubject(), values, body);
     } catch (Frames.FrameException e) {
       framesRefused.increment();
       log.warn("frame on {} refused, its messages will be re-sent: {}", message.getSubject(), e.getMessage());

@@ -43,8 +43,9 @@ public final class ConsumerMain implements Callable<Integer> {
 
   ConsumerConfig config() {
     String self = ServiceCommand.required(name, "--name", "NATSBANK_NAME");
-    return new ConsumerConfig(self, ServiceCommand.list(producers), NatsSettings.of(nats.url, "consumer-" + self).withFrameMessagesMax(tuning.frameMessagesMax),
-        nats.subjects(), database.settings(self), faults.settings(), tuning.tuning());
+    return new ConsumerConfig(self, ServiceCommand.list(producers),
+        tuning.framed(NatsSettings.of(nats.url, "consumer-" + self)), nats.subjects(),
+        database.settings(self), faults.settings(), tuning.tuning());
   }
 
   @Override

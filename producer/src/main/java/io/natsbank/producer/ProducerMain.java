@@ -57,8 +57,8 @@ public final class ProducerMain implements Callable<Integer> {
     String self = ServiceCommand.required(name, "--name", "NATSBANK_NAME");
     return new ProducerConfig(self,
         ServiceCommand.list(ServiceCommand.required(consumers, "--consumers", "NATSBANK_CONSUMERS")),
-        NatsSettings.of(nats.url, "producer-" + self).withFrameMessagesMax(tuning.frameMessagesMax), nats.subjects(), database.settings(self), faults.settings(),
-        tuning.tuning(), ackedResendMillis, unfinishedMax);
+        tuning.framed(NatsSettings.of(nats.url, "producer-" + self)), nats.subjects(),
+        database.settings(self), faults.settings(), tuning.tuning(), ackedResendMillis, unfinishedMax);
   }
 
   @Override

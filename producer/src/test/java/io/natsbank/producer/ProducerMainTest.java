@@ -46,6 +46,21 @@ class ProducerMainTest {
   }
 
   @Test
+  void framesHold256MessagesUnlessToldAndOutOfRangeIsRefusedNamingTheOption() {
+    if (System.getenv("NATSBANK_FRAME_MESSAGES_MAX") == null) {
+      assertEquals(256, parse().nats().frameMessagesMax());
+    }
+    assertEquals(1, parse("--frame-messages-max", "1").nats().frameMessagesMax());
+    assertEquals(1024, parse("--frame-messages-max", "1024").nats().frameMessagesMax());
+    for (String value : new String[] {"0", "1025"}) {
+      IllegalArgumentException refused =
+          assertThrows(IllegalArgumentException.class, () -> parse("--frame-messages-max", value));
+      assertTrue(refused.getMessage().contains("--frame-messages-max"), refused.getMessage());
+      assertTrue(refused.getMessage().contains("got " + value), refused.getMessage());
+    }
+  }
+
+  @Test
   void aBoundThatIsNoNumberIsAUsageErrorNamingTheOption() {
     StringWriter err = new StringWriter();
     CommandLine command = new CommandLine(new ProducerMain()).setErr(new PrintWriter(err));

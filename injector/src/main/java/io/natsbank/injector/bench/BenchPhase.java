@@ -119,8 +119,9 @@ final class BenchPhase {
       long finished = databases.finishedBetween(windowStartMillis, windowEndMillis);
       long[] confirmedPerSecond = databases.confirmedPerSecond(startMillis, seconds);
       PhaseResult result = result(mode, inFlight, rate, startedAt, loadAtStart, outcome, transfers, confirmed,
-          finished, messages, natsMessages, wiretapDropped, delta(commitsBefore, commitsAfter), quiet, drainSeconds,
-          (processCpuNanos() - cpuAtStartNanos) / 1e9, new PhaseResult.Series(trim(outcome.acknowledgedPerSecond(), seconds),
+          finished, messages, natsMessages, wiretapDropped, delta(commitsBefore, commitsAfter), quiet,
+          drainSeconds, (processCpuNanos() - cpuAtStartNanos) / 1e9,
+          new PhaseResult.Series(trim(outcome.acknowledgedPerSecond(), seconds),
               trim(outcome.finalsPerSecond(), seconds), confirmedPerSecond,
               trim(messagesPerSecond.firstSeconds(seconds), seconds), outcome.latencyPerSecond()));
       result.write(options.out);
@@ -130,8 +131,8 @@ final class BenchPhase {
 
   private PhaseResult result(String mode, int inFlight, double rate, String startedAt, String loadAtStart,
       LoadDriver.Outcome outcome, long transfers, long confirmed, long finished, Map<Kind, Long> messages,
-      long natsMessages, long wiretapDropped, Map<String, Long> commits, boolean quiet, double drainSeconds, double cpuSeconds,
-      PhaseResult.Series series) {
+      long natsMessages, long wiretapDropped, Map<String, Long> commits, boolean quiet, double drainSeconds,
+      double cpuSeconds, PhaseResult.Series series) {
     Map<String, Long> messagesByKind = new LinkedHashMap<>();
     messages.forEach((kind, count) -> messagesByKind.put(kind.name(), count));
     long messagesTotal = messages.values().stream().mapToLong(Long::longValue).sum();

@@ -101,10 +101,10 @@ public record PhaseResult(
   String summaryLine() {
     return String.format(java.util.Locale.ROOT,
         "bench %s: mode=%s transfers_per_s=%.0f producer_finals_per_s=%.0f transfers=%d p50_ms=%.1f p99_ms=%.1f "
-            + "p999_ms=%.1f msgs_per_transfer=%.3f nats_msgs_per_transfer=%.3f commits_per_transfer=%.3f busy_retries=%d timeout_retries=%d "
-            + "failed=%d unfinished=%d quiet=%s wiretap_dropped=%d load=%s",
+            + "p999_ms=%.1f msgs_per_transfer=%.3f nats_msgs_per_transfer=%.3f commits_per_transfer=%.3f "
+            + "busy_retries=%d timeout_retries=%d failed=%d unfinished=%d quiet=%s wiretap_dropped=%d load=%s",
         label, mode, transfersPerSecond, producerFinalsPerSecond, transfersInPhase, latency.p50Millis(),
-        latency.p99Millis(), latency.p999Millis(), messagesPerTransfer, natsMessagesPerTransfer, commitsPerTransfer, busyRetries,
-        timeoutRetries, failed, unfinished, quiet, wiretapDropped, loadAverageAtEnd);
+        latency.p99Millis(), latency.p999Millis(), messagesPerTransfer, natsMessagesPerTransfer, commitsPerTransfer,
+        busyRetries, timeoutRetries, failed, unfinished, quiet, wiretapDropped, loadAverageAtEnd);
   }
 }

@@ -60,7 +60,7 @@ abstract class Instance implements Network.Endpoint {
   }
 
   final Outbox outbox() {
-    return this::send;
+    return messages -> messages.forEach(this::send);
   }
 
   final NodeEvents events() {

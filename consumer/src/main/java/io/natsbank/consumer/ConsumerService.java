@@ -5,7 +5,6 @@ import io.natsbank.codec.DecodeException;
 import io.natsbank.codec.WireCodec;
 import io.natsbank.config.TuningOptions.Tuning;
 import io.natsbank.node.ConsumerNode;
-import io.natsbank.node.Outbox;
 import io.natsbank.protocol.Confirm;
 import io.natsbank.protocol.ConsumerCore;
 import io.natsbank.protocol.ProtocolMessage;
@@ -74,17 +73,7 @@ public final class ConsumerService implements AutoCloseable {
     ConsumerCore core = new ConsumerCore(
         new ConsumerCore.Settings(config.name(), config.producers(), config.tuning().backoff()));
     this.node = new ConsumerNode(core, new PgConsumerStore(dataSource, config.database().statementTimeoutMillis()),
-        new Outbox() {
-          @Override
-          public void send(ProtocolMessage message) {
-            sendAll(List.of(message));
-          }
-
-          @Override
-          public void sendAll(List<? extends ProtocolMessage> messages) {
-            publish(messages);
-          }
-        }, System::currentTimeMillis, ThreadLocalRandom.current(), telemetry);
+        this::publish, System::currentTimeMillis, ThreadLocalRandom.current(), telemetry);
     Tuning tuning = config.tuning();
     this.postings = inboundWorker("postings", tuning);
     this.confirms = inboundWorker("confirms", tuning);

@@ -8,7 +8,6 @@ import io.natsbank.codec.ApiCodec.Result;
 import io.natsbank.codec.DecodeException;
 import io.natsbank.codec.WireCodec;
 import io.natsbank.config.TuningOptions.Tuning;
-import io.natsbank.node.Outbox;
 import io.natsbank.node.ProducerNode;
 import io.natsbank.protocol.ProducerCore;
 import io.natsbank.protocol.ProducerCore.ResponseDecision;
@@ -109,17 +108,8 @@ public final class ProducerService implements AutoCloseable {
     ProducerCore core = new ProducerCore(new ProducerCore.Settings(
         config.name(), config.consumers(), config.tuning().backoff(), config.ackedResendMillis()));
     this.store = new PgProducerStore(dataSource, config.database().statementTimeoutMillis());
-    this.node = new ProducerNode(core, store, new Outbox() {
-      @Override
-      public void send(ProtocolMessage message) {
-        sendAll(List.of(message));
-      }
-
-      @Override
-      public void sendAll(List<? extends ProtocolMessage> messages) {
-        publish(subjects, messages);
-      }
-    }, System::currentTimeMillis, ThreadLocalRandom.current(), telemetry);
+    this.node = new ProducerNode(core, store, messages -> publish(subjects, messages), System::currentTimeMillis,
+        ThreadLocalRandom.current(), telemetry);
     this.admission = new Admission(config.unfinishedMax(), store.unfinishedCount());
     this.latencyGate = new LatencyGate(Math.max(1, config.tuning().backoff().initialMillis() / 2),
         LATENCY_GATE_WINDOW_MILLIS);

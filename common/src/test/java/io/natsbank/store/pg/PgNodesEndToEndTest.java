@@ -102,14 +102,14 @@ class PgNodesEndToEndTest {
     consumer = new ConsumerNode(
         new ConsumerCore(new ConsumerCore.Settings(CONSUMER, Set.of(PRODUCER), new Backoff(100, 10_000))),
         new PgConsumerStore(consumerDatabase.dataSource(), consumerDatabase.statementTimeoutMillis()),
-        toProducer::add, nowMillis::get, new SplittableRandom(2), events());
+        toProducer::addAll, nowMillis::get, new SplittableRandom(2), events());
   }
 
   private ProducerNode producerNode(javax.sql.DataSource dataSource, long seed) {
     return new ProducerNode(
         new ProducerCore(new ProducerCore.Settings(PRODUCER, Set.of(CONSUMER), new Backoff(100, 10_000), 60_000)),
         new PgProducerStore(dataSource, producerDatabase.statementTimeoutMillis()),
-        toConsumer::add, nowMillis::get, new SplittableRandom(seed), events());
+        toConsumer::addAll, nowMillis::get, new SplittableRandom(seed), events());
   }
 
   private NodeEvents events() {
@@ -269,7 +269,7 @@ class PgNodesEndToEndTest {
     ConsumerNode secondInstance = new ConsumerNode(
         new ConsumerCore(new ConsumerCore.Settings(CONSUMER, Set.of(PRODUCER), new Backoff(100, 10_000))),
         new PgConsumerStore(consumerDatabase.openPool("second-consumer"), consumerDatabase.statementTimeoutMillis()),
-        toProducer::add, nowMillis::get, new SplittableRandom(4), events());
+        toProducer::addAll, nowMillis::get, new SplittableRandom(4), events());
 
     runAtOnce(() -> consumer.onMessages(postings), () -> secondInstance.onMessages(reversed));
 
@@ -311,10 +311,10 @@ class PgNodesEndToEndTest {
         new PgConsumerStore(consumerDatabase.dataSource(), consumerDatabase.statementTimeoutMillis()));
     ProducerNode recordedProducer = new ProducerNode(
         new ProducerCore(new ProducerCore.Settings(PRODUCER, Set.of(CONSUMER), new Backoff(100, 10_000), 60_000)),
-        producerStore, toConsumer::add, nowMillis::get, new SplittableRandom(3), events());
+        producerStore, toConsumer::addAll, nowMillis::get, new SplittableRandom(3), events());
     ConsumerNode recordedConsumer = new ConsumerNode(
         new ConsumerCore(new ConsumerCore.Settings(CONSUMER, Set.of(PRODUCER), new Backoff(100, 10_000))),
-        consumerStore, toProducer::add, nowMillis::get, new SplittableRandom(4), events());
+        consumerStore, toProducer::addAll, nowMillis::get, new SplittableRandom(4), events());
 
     recordedProducer.submit(List.of(request("alice", "dave", "1.00"), request("hot", "dave", "2.00"),
         request("alice", "closed", "3.00")));

@@ -138,11 +138,6 @@ public final class Frames {
     }
   }
 
-  /** Whether a message with these headers is a frame (by its {@code Nb-Frame} header). */
-  public static boolean isFrame(Map<String, List<String>> headers) {
-    return headers != null && headers.containsKey(FRAME);
-  }
-
   /**
    * The deliveries a frame carries, each with the {@code Nats-Msg-Id} and {@code traceparent} it was
    * sent with. Refused whole when the count, the header values and the body's parts disagree.

@@ -7,8 +7,8 @@
 #      compile for their first ~40 s under load, and that is start-up, not the sustained rate);
 #   3. an open loop at half the saturated rate on the same services: latency from each transfer's
 #      intended send time to its final outcome at the producer (HdrHistogram, no coordinated omission);
-#   4. the naive path (--batch-size-max 1 --frame-messages-max 1 on both services) at saturation, on
-#      fresh databases;
+#   4. the naive path (--batch-size-max 1 --frame-messages-max 1 on both services, one SUBMIT per
+#      transfer from the load generator) at saturation, on fresh databases;
 #   (5. with --scaling, 2 producers + 2 consumers at saturation, on fresh databases.)
 # Every transfer of every phase is audited ('injector audit'); a dirty audit fails the run. During the
 # saturated window it also reads the CPU time of every process (services, load generator, NATS, each
@@ -18,7 +18,11 @@
 #   bench: transfers_per_s=N pgbench_tps=N ratio=N naive_transfers_per_s=N p50_ms=N p99_ms=N p999_ms=N msgs_per_transfer=N commits_per_transfer=N
 #
 #   ./scripts/bench.sh [--duration S] [--warmup S] [--in-flight N] [--naive-in-flight N]
-#                      [--pgbench-seconds S] [--pgbench-clients N] [--pgbench-scale N] [--scaling]
+#                      [--submit-batch-max N] [--pgbench-seconds S] [--pgbench-clients N]
+#                      [--pgbench-scale N] [--scaling]
+#
+# --submit-batch-max: transfers per submit request from the load generator in phases 2, 3 and 5
+# (default: the injector's, 128; 1 sends a SUBMIT per transfer).
 #
 # It uses its own participants (bench-p1, bench-c1...), subject prefix (nbbench) and injector database
 # (natsbank_bench_injector), so a demo running at the same time does not mix in. The machine should
@@ -34,6 +38,7 @@ warmup=60
 # 11,528/s, 1,800 11,818/s with 60,000 submits refused BUSY at the producer's 2,000 unfinished).
 in_flight=1000
 naive_in_flight=100
+submit_batch_max=128
 pgbench_seconds=30
 pgbench_clients=8
 pgbench_scale=10
@@ -44,16 +49,17 @@ while [ $# -gt 0 ]; do
     --warmup) warmup=$2; shift 2 ;;
     --in-flight) in_flight=$2; shift 2 ;;
     --naive-in-flight) naive_in_flight=$2; shift 2 ;;
+    --submit-batch-max) submit_batch_max=$2; shift 2 ;;
     --pgbench-seconds) pgbench_seconds=$2; shift 2 ;;
     --pgbench-clients) pgbench_clients=$2; shift 2 ;;
     --pgbench-scale) pgbench_scale=$2; shift 2 ;;
     --scaling) scaling=1; shift ;;
-    -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$1' (try --help)" ;;
   esac
 done
-for value in "$duration" "$warmup" "$in_flight" "$naive_in_flight" "$pgbench_seconds" "$pgbench_clients" \
-    "$pgbench_scale"; do
+for value in "$duration" "$warmup" "$in_flight" "$naive_in_flight" "$submit_batch_max" "$pgbench_seconds" \
+    "$pgbench_clients" "$pgbench_scale"; do
   [[ "$value" =~ ^[0-9]+$ ]] || die "numeric options take whole numbers, got '$value'"
 done
 
@@ -217,7 +223,7 @@ system bench-p1 bench-c1 saturated
 cpu_seconds=$((duration > 20 ? duration - 10 : duration / 2))
 (sleep $((warmup + 5)); cpu_snapshot "$out/cpu-before.txt"; sleep "$cpu_seconds"; cpu_snapshot "$out/cpu-after.txt") &
 cpu_sampler=$!
-phase closed saturated bench-p1 bench-c1 --in-flight "$in_flight"
+phase closed saturated bench-p1 bench-c1 --in-flight "$in_flight" --submit-batch-max "$submit_batch_max"
 wait "$cpu_sampler" || true
 saturated_rate=$(awk '/^bench saturated: / {for (i = 1; i <= NF; i++) if ($i ~ /^transfers_per_s=/) {split($i, v, "="); print int(v[2])}}' \
   "$out/saturated.txt")
@@ -226,16 +232,18 @@ rate=$((${saturated_rate:-0} / 2))
 if [ "$cpu_seconds" -gt 0 ] && [ -s "$out/cpu-before.txt" ] && [ -s "$out/cpu-after.txt" ]; then
   cpu_report "$out/cpu-before.txt" "$out/cpu-after.txt" "$saturated_rate" | tee "$out/cpu.txt" >&2
 fi
-phase open open bench-p1 bench-c1 --rate "$rate"
+phase open open bench-p1 bench-c1 --rate "$rate" --submit-batch-max "$submit_batch_max"
 
-# 4. The naive path: one message per transaction, and per NATS message, on both services.
+# 4. The naive path: one message per transaction, and per NATS message, on both services; one
+# request per transfer.
 system bench-p1 bench-c1 naive --batch-size-max 1 --frame-messages-max 1
-phase closed naive bench-p1 bench-c1 --in-flight "$naive_in_flight"
+phase closed naive bench-p1 bench-c1 --in-flight "$naive_in_flight" --submit-batch-max 1
 
 extra=()
 if [ "$scaling" = 1 ]; then
   system bench-p1,bench-p2 bench-c1,bench-c2 scaling
-  phase closed scaling bench-p1,bench-p2 bench-c1,bench-c2 --in-flight "$in_flight"
+  phase closed scaling bench-p1,bench-p2 bench-c1,bench-c2 --in-flight "$in_flight" \
+    --submit-batch-max "$submit_batch_max"
   extra=(--phase "$out/scaling.json")
 fi
 stop_all

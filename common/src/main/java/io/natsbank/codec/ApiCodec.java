@@ -13,14 +13,27 @@ import io.natsbank.protocol.TransferStatus;
 import io.natsbank.protocol.TransferTerms;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
- * The JSON form of a producer's request/reply API: {@code SUBMIT} and {@code STATUS} requests, and
- * their replies. Requests are decoded strictly; replies are read leniently by clients.
+ * The JSON form of a producer's request/reply API: {@code SUBMIT}, {@code SUBMIT_BATCH} and
+ * {@code STATUS} requests, and their replies ({@code REPLY}; {@code REPLIES} to a batch, one per
+ * transfer in the batch's order). Requests are decoded strictly; replies are read leniently by clients.
  */
 public final class ApiCodec {
+  /** The most transfers one {@code SUBMIT_BATCH} carries. */
+  public static final int SUBMIT_BATCH_TRANSFERS_MAX = 256;
+
+  /**
+   * The largest {@code SUBMIT_BATCH} accepted, in bytes: {@link #SUBMIT_BATCH_TRANSFERS_MAX} transfers
+   * with long names. Every other request has the 4 KiB limit of every message.
+   */
+  public static final int SUBMIT_BATCH_SIZE_MAX_BYTES = 128 * 1024;
+
   private ApiCodec() {}
 
   /** A decoded API request. */
@@ -31,6 +44,23 @@ public final class ApiCodec {
       @Override
       public UUID transferId() {
         return request.transferId();
+      }
+    }
+
+    /** Many transfers in one request, answered by one reply once each of them is settled. */
+    record SubmitBatch(List<SubmitRequest> requests) implements ApiRequest {
+      public SubmitBatch {
+        requests = List.copyOf(requests);
+        if (requests.isEmpty() || requests.size() > SUBMIT_BATCH_TRANSFERS_MAX) {
+          throw new IllegalArgumentException(
+              "a batch holds 1 to " + SUBMIT_BATCH_TRANSFERS_MAX + " transfers, got " + requests.size());
+        }
+      }
+
+      /** The first transfer's id: the one a refusal of the whole batch is logged under. */
+      @Override
+      public UUID transferId() {
+        return requests.getFirst().transferId();
       }
     }
 
@@ -63,14 +93,35 @@ public final class ApiCodec {
   }
 
   public static byte[] encodeSubmit(SubmitRequest request) {
-    return StrictJson.write("SUBMIT", out -> {
-      out.writeStringField("transferId", request.transferId().toString());
-      out.writeStringField("consumer", request.consumer());
-      out.writeStringField("payer", request.payer());
-      out.writeStringField("payee", request.payee());
-      out.writeStringField("amount", request.amount().text());
-      out.writeStringField("currency", request.amount().currency().name());
+    return StrictJson.write("SUBMIT", out -> writeSubmitFields(out, request));
+  }
+
+  /** One request for all of {@code requests} (1 to {@link #SUBMIT_BATCH_TRANSFERS_MAX}). */
+  public static byte[] encodeSubmitBatch(List<SubmitRequest> requests) {
+    ApiRequest.SubmitBatch batch = new ApiRequest.SubmitBatch(requests);
+    return StrictJson.write("SUBMIT_BATCH", out -> {
+      out.writeArrayFieldStart("transfers");
+      for (SubmitRequest request : batch.requests()) {
+        out.writeStartObject();
+        writeSubmitFields(out, request);
+        out.writeEndObject();
+      }
+      out.writeEndArray();
     });
+  }
+
+  private static void writeSubmitFields(JsonGenerator out, SubmitRequest request) throws IOException {
+    out.writeStringField("transferId", request.transferId().toString());
+    out.writeStringField("consumer", request.consumer());
+    out.writeStringField("payer", request.payer());
+    out.writeStringField("payee", request.payee());
+    out.writeStringField("amount", request.amount().text());
+    out.writeStringField("currency", request.amount().currency().name());
+  }
+
+  private static SubmitRequest readSubmit(StrictJson json) throws DecodeException {
+    return new SubmitRequest(json.transferId(), json.participant("consumer"), json.account("payer"),
+        json.account("payee"), json.amount());
   }
 
   public static byte[] encodeStatus(UUID transferId) {
@@ -78,16 +129,38 @@ public final class ApiCodec {
   }
 
   public static ApiRequest decodeRequest(byte[] bytes) throws DecodeException {
-    StrictJson json = StrictJson.parse(bytes);
-    String kind = json.text("kind");
+    // only a SUBMIT_BATCH may be larger than any other message: anything else that large is refused for its size
+    boolean large = bytes != null && bytes.length > StrictJson.MESSAGE_SIZE_MAX_BYTES;
+    StrictJson json;
+    String kind;
+    try {
+      json = StrictJson.parse(bytes, SUBMIT_BATCH_SIZE_MAX_BYTES);
+      kind = json.text("kind");
+    } catch (DecodeException e) {
+      throw large && e.refusal().code() != Code.TOO_LARGE ? tooLarge(bytes.length, e.transferId()) : e;
+    }
+    if (large && !kind.equals("SUBMIT_BATCH")) {
+      throw tooLarge(bytes.length, json.transferIdOrNull());
+    }
     ApiRequest request;
     try {
       request = switch (kind) {
-        case "SUBMIT" -> new ApiRequest.Submit(new SubmitRequest(json.transferId(), json.participant("consumer"),
-            json.account("payer"), json.account("payee"), json.amount()));
+        case "SUBMIT" -> new ApiRequest.Submit(readSubmit(json));
+        case "SUBMIT_BATCH" -> {
+          List<SubmitRequest> requests = new ArrayList<>();
+          for (StrictJson transfer : json.objects("transfers", SUBMIT_BATCH_TRANSFERS_MAX)) {
+            try {
+              requests.add(readSubmit(transfer));
+            } catch (IllegalArgumentException e) {
+              throw transfer.invalid(e);
+            }
+            transfer.requireNoOtherFields();
+          }
+          yield new ApiRequest.SubmitBatch(requests);
+        }
         case "STATUS" -> new ApiRequest.Status(json.transferId());
         default -> throw json.refuse(Code.UNKNOWN_KIND,
-            "unknown request kind '" + StrictJson.abbreviate(kind) + "', expected SUBMIT or STATUS");
+            "unknown request kind '" + StrictJson.abbreviate(kind) + "', expected SUBMIT, SUBMIT_BATCH or STATUS");
       };
     } catch (IllegalArgumentException e) {
       throw json.invalid(e);
@@ -96,20 +169,40 @@ public final class ApiCodec {
     return request;
   }
 
+  private static DecodeException tooLarge(int bytes, UUID transferId) {
+    return StrictJson.refuse(Code.TOO_LARGE, "message of " + bytes + " bytes is over the limit of "
+        + StrictJson.MESSAGE_SIZE_MAX_BYTES + " (" + SUBMIT_BATCH_SIZE_MAX_BYTES + " for a SUBMIT_BATCH)", transferId);
+  }
+
   public static byte[] encodeReply(ApiReply reply) {
-    return StrictJson.write("REPLY", out -> {
-      out.writeStringField("result", reply.result().name());
-      if (reply.transfer() != null) {
-        out.writeFieldName("transfer");
-        writeTransfer(out, reply.transfer());
-      }
-      if (reply.error() != null) {
-        out.writeObjectFieldStart("error");
-        out.writeStringField("code", reply.error().code().name());
-        out.writeStringField("message", reply.error().message());
+    return StrictJson.write("REPLY", out -> writeReplyFields(out, reply));
+  }
+
+  /** The answer to a {@code SUBMIT_BATCH}: one reply per transfer, in the order of the request. */
+  public static byte[] encodeReplies(List<ApiReply> replies) {
+    return StrictJson.write("REPLIES", out -> {
+      out.writeArrayFieldStart("replies");
+      for (ApiReply reply : replies) {
+        out.writeStartObject();
+        writeReplyFields(out, reply);
         out.writeEndObject();
       }
+      out.writeEndArray();
     });
+  }
+
+  private static void writeReplyFields(JsonGenerator out, ApiReply reply) throws IOException {
+    out.writeStringField("result", reply.result().name());
+    if (reply.transfer() != null) {
+      out.writeFieldName("transfer");
+      writeTransfer(out, reply.transfer());
+    }
+    if (reply.error() != null) {
+      out.writeObjectFieldStart("error");
+      out.writeStringField("code", reply.error().code().name());
+      out.writeStringField("message", reply.error().message());
+      out.writeEndObject();
+    }
   }
 
   private static void writeTransfer(JsonGenerator out, ProducerTransfer transfer) throws IOException {
@@ -136,16 +229,49 @@ public final class ApiCodec {
   /** Reads a reply (client side). Throws DecodeException when the reply is not one. */
   public static ApiReply decodeReply(byte[] bytes) throws DecodeException {
     try {
-      JsonNode root = StrictJson.MAPPER.readTree(bytes);
-      Result result = Result.valueOf(root.path("result").asText());
-      JsonNode error = root.get("error");
-      Refusal refusal = error == null ? null
-          : new Refusal(Code.valueOf(error.path("code").asText()), error.path("message").asText());
-      JsonNode transfer = root.get("transfer");
-      return new ApiReply(result, transfer == null ? null : readTransfer(transfer), refusal);
+      return readReply(StrictJson.MAPPER.readTree(bytes));
     } catch (IOException | RuntimeException e) {
       throw StrictJson.refuse(Code.MALFORMED, "unreadable reply: " + e.getMessage(), null);
     }
+  }
+
+  /**
+   * Reads the answer to a {@code SUBMIT_BATCH} of {@code expected} transfers (client side): its
+   * replies in the request's order, or the one reply that refused the whole request (malformed, too
+   * large), repeated for each transfer. Throws DecodeException when it is neither, or holds another count.
+   */
+  public static List<ApiReply> decodeReplies(byte[] bytes, int expected) throws DecodeException {
+    try {
+      JsonNode root = StrictJson.MAPPER.readTree(bytes);
+      if ("REPLY".equals(root.path("kind").asText())) {
+        ApiReply whole = readReply(root);
+        if (whole.result() != Result.REFUSED) {
+          throw new IllegalArgumentException("a single " + whole.result() + " reply to a batch");
+        }
+        return Collections.nCopies(expected, whole);
+      }
+      JsonNode replies = root.get("replies");
+      if (replies == null || !replies.isArray() || replies.size() != expected) {
+        throw new IllegalArgumentException("expected " + expected + " replies, got "
+            + (replies == null || !replies.isArray() ? "none" : replies.size()));
+      }
+      List<ApiReply> decoded = new ArrayList<>(expected);
+      for (JsonNode reply : replies) {
+        decoded.add(readReply(reply));
+      }
+      return decoded;
+    } catch (IOException | RuntimeException e) {
+      throw StrictJson.refuse(Code.MALFORMED, "unreadable replies: " + e.getMessage(), null);
+    }
+  }
+
+  private static ApiReply readReply(JsonNode root) {
+    Result result = Result.valueOf(root.path("result").asText());
+    JsonNode error = root.get("error");
+    Refusal refusal = error == null ? null
+        : new Refusal(Code.valueOf(error.path("code").asText()), error.path("message").asText());
+    JsonNode transfer = root.get("transfer");
+    return new ApiReply(result, transfer == null ? null : readTransfer(transfer), refusal);
   }
 
   private static ProducerTransfer readTransfer(JsonNode node) {

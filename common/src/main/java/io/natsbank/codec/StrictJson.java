@@ -14,8 +14,10 @@ import io.natsbank.protocol.Names;
 import io.natsbank.protocol.Refusal;
 import io.natsbank.protocol.Refusal.Code;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -39,21 +41,28 @@ final class StrictJson {
       .build());
 
   private final ObjectNode node;
+  /** Where this object sits in the message, e.g. {@code transfers[3]}; null for the message itself. */
+  private final String where;
   private final Set<String> read = new HashSet<>();
   private UUID transferId;
 
-  private StrictJson(ObjectNode node) {
+  private StrictJson(ObjectNode node, String where) {
     this.node = node;
+    this.where = where;
   }
 
   /** Parses bytes into a strict reader, checking size, syntax, object shape and version. */
   static StrictJson parse(byte[] bytes) throws DecodeException {
+    return parse(bytes, MESSAGE_SIZE_MAX_BYTES);
+  }
+
+  /** {@link #parse(byte[])} with a size limit of its own, for the one request that carries many transfers. */
+  static StrictJson parse(byte[] bytes, int sizeMaxBytes) throws DecodeException {
     if (bytes == null || bytes.length == 0) {
       throw refuse(Code.MALFORMED, "empty message", null);
     }
-    if (bytes.length > MESSAGE_SIZE_MAX_BYTES) {
-      throw refuse(Code.TOO_LARGE,
-          "message of " + bytes.length + " bytes is over the limit of " + MESSAGE_SIZE_MAX_BYTES, null);
+    if (bytes.length > sizeMaxBytes) {
+      throw refuse(Code.TOO_LARGE, "message of " + bytes.length + " bytes is over the limit of " + sizeMaxBytes, null);
     }
     JsonNode tree;
     try (JsonParser parser = MAPPER.createParser(bytes)) {
@@ -67,7 +76,7 @@ final class StrictJson {
     if (!(tree instanceof ObjectNode object)) {
       throw refuse(Code.MALFORMED, "message must be a JSON object", null);
     }
-    StrictJson json = new StrictJson(object);
+    StrictJson json = new StrictJson(object, null);
     json.tryReadTransferId();
     int version = json.integer("v");
     if (version != VERSION) {
@@ -90,6 +99,36 @@ final class StrictJson {
 
   UUID transferIdOrNull() {
     return transferId;
+  }
+
+  /**
+   * Reads field {@code field} as an array of 1 to {@code max} objects, each read as strictly as a
+   * message (its refusals name it: {@code field[i]}) except that it has no version of its own.
+   */
+  List<StrictJson> objects(String field, int max) throws DecodeException {
+    read.add(field);
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      throw refuse(Code.MALFORMED, "field '" + field + "' is required");
+    }
+    if (!value.isArray()) {
+      throw refuse(Code.MALFORMED, "field '" + field + "' must be an array, got " + value.getNodeType());
+    }
+    if (value.isEmpty() || value.size() > max) {
+      throw refuse(value.isEmpty() ? Code.MALFORMED : Code.TOO_LARGE,
+          "field '" + field + "' must hold 1 to " + max + " entries, got " + value.size());
+    }
+    List<StrictJson> objects = new ArrayList<>(value.size());
+    for (int i = 0; i < value.size(); i++) {
+      String at = field + "[" + i + "]";
+      if (!(value.get(i) instanceof ObjectNode element)) {
+        throw refuse(Code.MALFORMED, at + " must be an object, got " + value.get(i).getNodeType());
+      }
+      StrictJson json = new StrictJson(element, at);
+      json.tryReadTransferId();
+      objects.add(json);
+    }
+    return objects;
   }
 
   String text(String field) throws DecodeException {
@@ -203,7 +242,7 @@ final class StrictJson {
   }
 
   DecodeException refuse(Code code, String message) {
-    return refuse(code, message, transferId);
+    return refuse(code, where == null ? message : where + ": " + message, transferId);
   }
 
   /** Wraps a constructor's validation failure as a refusal of the whole message. */

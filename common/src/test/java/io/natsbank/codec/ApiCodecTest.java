@@ -20,7 +20,9 @@ import io.natsbank.protocol.RejectCause;
 import io.natsbank.protocol.SubmitRequest;
 import io.natsbank.protocol.TransferStatus;
 import io.natsbank.protocol.TransferTerms;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -126,7 +128,8 @@ class ApiCodecTest {
 
       DecodeException refusal = refused(request);
       assertEquals(Code.UNKNOWN_KIND, refusal.refusal().code());
-      assertEquals("unknown request kind 'POSTING', expected SUBMIT or STATUS", refusal.refusal().message());
+      assertEquals("unknown request kind 'POSTING', expected SUBMIT, SUBMIT_BATCH or STATUS",
+          refusal.refusal().message());
       assertEquals(TRANSFER_ID, refusal.transferId());
     }
 
@@ -215,6 +218,154 @@ class ApiCodecTest {
 
       assertEquals(Code.TOO_LARGE,
           assertThrows(DecodeException.class, () -> ApiCodec.decodeRequest(oversized)).refusal().code());
+    }
+  }
+
+  private static SubmitRequest submitNumber(int i) {
+    return new SubmitRequest(new UUID(TRANSFER_ID.getMostSignificantBits(), i), "bank-b", "alice-" + i, "bob",
+        Money.parsePositive(i + ".25", Currency.EUR));
+  }
+
+  private static List<SubmitRequest> submits(int count) {
+    return IntStream.range(0, count).mapToObj(ApiCodecTest::submitNumber).toList();
+  }
+
+  private static ObjectNode batch(int count) {
+    try {
+      return (ObjectNode) JSON.readTree(ApiCodec.encodeSubmitBatch(submits(count)));
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static ObjectNode element(ObjectNode batch, int index) {
+    return (ObjectNode) batch.get("transfers").get(index);
+  }
+
+  @Nested
+  class Batches {
+    @Test
+    void batchDecodesToItselfAfterEncodingInItsOrder() throws DecodeException {
+      List<SubmitRequest> requests = submits(3);
+
+      ApiRequest decoded = ApiCodec.decodeRequest(ApiCodec.encodeSubmitBatch(requests));
+
+      assertEquals(new ApiRequest.SubmitBatch(requests), decoded);
+      assertEquals(requests.getFirst().transferId(), decoded.transferId());
+    }
+
+    @Test
+    void batchHasTheDocumentedWireForm() {
+      assertEquals("{\"v\":1,\"kind\":\"SUBMIT_BATCH\",\"transfers\":[{\"transferId\":\"" + TRANSFER_ID
+          + "\",\"consumer\":\"bank-b\",\"payer\":\"alice\",\"payee\":\"bob\",\"amount\":\"99.99\","
+          + "\"currency\":\"CHF\"}]}", new String(ApiCodec.encodeSubmitBatch(List.of(SUBMIT)), UTF_8));
+    }
+
+    @Test
+    void aBatchOfTheMostTransfersWithLongNamesFitsItsSizeLimitAndDecodes() throws DecodeException {
+      String name = "a".repeat(64);
+      List<SubmitRequest> requests = IntStream.range(0, ApiCodec.SUBMIT_BATCH_TRANSFERS_MAX)
+          .mapToObj(i -> new SubmitRequest(UUID.randomUUID(), "c".repeat(32), name, name,
+              Money.parsePositive("123456789.99", Currency.EUR)))
+          .toList();
+      byte[] bytes = ApiCodec.encodeSubmitBatch(requests);
+
+      assertTrue(bytes.length > WireCodec.MESSAGE_SIZE_MAX_BYTES, bytes.length + " bytes");
+      assertTrue(bytes.length <= ApiCodec.SUBMIT_BATCH_SIZE_MAX_BYTES, bytes.length + " bytes");
+      assertEquals(new ApiRequest.SubmitBatch(requests), ApiCodec.decodeRequest(bytes));
+    }
+
+    @Test
+    void aBadTransferRefusesTheBatchNamingItsPlaceAndId() {
+      ObjectNode request = batch(3);
+      element(request, 1).put("amount", "-1");
+
+      DecodeException refusal = refused(request);
+
+      assertEquals(Code.INVALID_AMOUNT, refusal.refusal().code());
+      assertTrue(refusal.refusal().message().startsWith("transfers[1]: "), refusal.refusal().message());
+      assertEquals(submitNumber(1).transferId(), refusal.transferId());
+    }
+
+    @Test
+    void aTransferWithAnUnknownFieldOrWithoutARequiredOneIsRefused() {
+      ObjectNode extra = batch(2);
+      element(extra, 0).put("producer", "bank-a");
+      assertRefused(extra, Code.MALFORMED, "transfers[0]: unknown field 'producer'");
+
+      ObjectNode missing = batch(2);
+      element(missing, 1).remove("payer");
+      assertRefused(missing, Code.MALFORMED, "transfers[1]: field 'payer' is required");
+    }
+
+    @Test
+    void anEmptyBatchOrOneOfTooManyOrOfNonObjectsIsRefused() {
+      ObjectNode empty = batch(1);
+      empty.putArray("transfers");
+      assertRefused(empty, Code.MALFORMED, "must hold 1 to 256 entries, got 0");
+
+      ObjectNode tooMany = batch(1);
+      for (int i = 1; i <= ApiCodec.SUBMIT_BATCH_TRANSFERS_MAX; i++) {
+        ((com.fasterxml.jackson.databind.node.ArrayNode) tooMany.get("transfers")).add(element(tooMany, 0).deepCopy());
+      }
+      assertRefused(tooMany, Code.TOO_LARGE, "got 257");
+
+      ObjectNode notObjects = batch(1);
+      notObjects.putArray("transfers").add("x");
+      assertRefused(notObjects, Code.MALFORMED, "transfers[0] must be an object");
+
+      ObjectNode notArray = batch(1);
+      notArray.put("transfers", "x");
+      assertRefused(notArray, Code.MALFORMED, "field 'transfers' must be an array");
+    }
+
+    @Test
+    void theEncoderRefusesWhatTheDecoderWould() {
+      assertThrows(IllegalArgumentException.class, () -> ApiCodec.encodeSubmitBatch(List.of()));
+      assertThrows(IllegalArgumentException.class,
+          () -> ApiCodec.encodeSubmitBatch(submits(ApiCodec.SUBMIT_BATCH_TRANSFERS_MAX + 1)));
+    }
+
+    @Test
+    void onlyABatchMayBeLargerThanAnyOtherMessage() {
+      ObjectNode padded = submit();
+      padded.put("payee", "b");
+      String text = new String(bytes(padded), UTF_8).replace("{", "{" + " ".repeat(WireCodec.MESSAGE_SIZE_MAX_BYTES));
+      DecodeException large =
+          assertThrows(DecodeException.class, () -> ApiCodec.decodeRequest(text.getBytes(UTF_8)));
+      assertEquals(Code.TOO_LARGE, large.refusal().code(), large.getMessage());
+      assertEquals(TRANSFER_ID, large.transferId());
+
+      byte[] overBatchLimit = new byte[ApiCodec.SUBMIT_BATCH_SIZE_MAX_BYTES + 1];
+      java.util.Arrays.fill(overBatchLimit, (byte) ' ');
+      assertEquals(Code.TOO_LARGE,
+          assertThrows(DecodeException.class, () -> ApiCodec.decodeRequest(overBatchLimit)).refusal().code());
+    }
+
+    @Test
+    void repliesDecodeToThemselvesInTheirOrder() throws DecodeException {
+      List<ApiReply> replies = everyReply().toList();
+
+      assertEquals(replies, ApiCodec.decodeReplies(ApiCodec.encodeReplies(replies), replies.size()));
+    }
+
+    @Test
+    void aRefusalOfTheWholeBatchStandsForEachOfItsTransfers() throws DecodeException {
+      ApiReply refused = ApiReply.refused(new Refusal(Code.MALFORMED, "transfers[2]: field 'payer' is required"));
+
+      assertEquals(List.of(refused, refused, refused), ApiCodec.decodeReplies(ApiCodec.encodeReply(refused), 3));
+    }
+
+    @Test
+    void repliesOfAnotherCountOrASingleAcceptanceAreUnreadable() {
+      byte[] two = ApiCodec.encodeReplies(everyReply().limit(2).toList());
+      DecodeException count = assertThrows(DecodeException.class, () -> ApiCodec.decodeReplies(two, 3));
+      assertEquals(Code.MALFORMED, count.refusal().code());
+      assertTrue(count.refusal().message().contains("expected 3 replies, got 2"), count.refusal().message());
+
+      byte[] single = ApiCodec.encodeReply(new ApiReply(Result.ACCEPTED, pending(), null));
+      assertEquals(Code.MALFORMED,
+          assertThrows(DecodeException.class, () -> ApiCodec.decodeReplies(single, 1)).refusal().code());
     }
   }
 

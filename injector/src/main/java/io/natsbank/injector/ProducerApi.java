@@ -4,10 +4,12 @@ import io.natsbank.codec.ApiCodec;
 import io.natsbank.codec.ApiCodec.ApiReply;
 import io.natsbank.codec.DecodeException;
 import io.natsbank.protocol.SubmitRequest;
+import io.natsbank.transport.Delivery;
 import io.natsbank.transport.MessageHeaders;
 import io.natsbank.transport.Subjects;
 import io.natsbank.transport.Transport;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -31,25 +33,50 @@ public final class ProducerApi {
     return call(subjects.submit(producer), request.transferId(), ApiCodec.encodeSubmit(request), timeout);
   }
 
+  /**
+   * Submits {@code requests} (1 to {@link ApiCodec#SUBMIT_BATCH_TRANSFERS_MAX}) in one request;
+   * completes with one reply per transfer, in their order.
+   */
+  public CompletableFuture<List<ApiReply>> submitBatch(String producer, List<SubmitRequest> requests,
+      Duration timeout) {
+    byte[] body;
+    try {
+      body = ApiCodec.encodeSubmitBatch(requests);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return request(subjects.submit(producer), requests.getFirst().transferId(), body, timeout)
+        .thenApply(delivery -> {
+          try {
+            return ApiCodec.decodeReplies(delivery.body(), requests.size());
+          } catch (DecodeException e) {
+            throw new CompletionException(e);
+          }
+        });
+  }
+
   public CompletableFuture<ApiReply> status(String producer, UUID transferId, Duration timeout) {
     return call(subjects.status(producer), transferId, ApiCodec.encodeStatus(transferId), timeout);
   }
 
   private CompletableFuture<ApiReply> call(String subject, UUID transferId, byte[] body, Duration timeout) {
-    Map<String, String> headers = Map.of(MessageHeaders.TRACEPARENT,
-        MessageHeaders.traceparent(transferId, ThreadLocalRandom.current().nextLong()));
-    CompletableFuture<io.natsbank.transport.Delivery> reply;
-    try {
-      reply = transport.request(subject, headers, body, timeout);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return reply.thenApply(delivery -> {
+    return request(subject, transferId, body, timeout).thenApply(delivery -> {
       try {
         return ApiCodec.decodeReply(delivery.body());
       } catch (DecodeException e) {
         throw new CompletionException(e);
       }
     });
+  }
+
+  /** The request, traced under {@code transferId} (a batch's first transfer: the others link to it). */
+  private CompletableFuture<Delivery> request(String subject, UUID transferId, byte[] body, Duration timeout) {
+    Map<String, String> headers = Map.of(MessageHeaders.TRACEPARENT,
+        MessageHeaders.traceparent(transferId, ThreadLocalRandom.current().nextLong()));
+    try {
+      return transport.request(subject, headers, body, timeout);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 }

@@ -11,6 +11,7 @@ import io.natsbank.protocol.TransferStatus;
 import io.natsbank.transport.Delivery;
 import io.natsbank.transport.Transport;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,9 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fake {@link Transport} standing for the producers' API: every request is decoded and handed to a
- * script, which answers with a reply, or with {@link #TIMEOUT} to let the request time out. Replies
- * come asynchronously after {@code replyDelayMillis}. It records every request and the largest number
- * of requests outstanding at once.
+ * script, which answers with a reply, or with {@link #TIMEOUT} to let the request time out; each
+ * transfer of a {@code SUBMIT_BATCH} goes to the script as a submit of its own. Replies come
+ * asynchronously after {@code replyDelayMillis}. It records every transfer requested and the largest
+ * number of transfers outstanding at once.
  */
 public final class FakeProducers implements Transport {
   /** What the script returns for "no answer": the request times out. */
@@ -48,6 +50,8 @@ public final class FakeProducers implements Transport {
   private final Map<UUID, AtomicInteger> attempts = new ConcurrentHashMap<>();
   private final AtomicInteger outstanding = new AtomicInteger();
   public final AtomicInteger outstandingMax = new AtomicInteger();
+  /** Requests made: fewer than the transfers seen when they came in batches. */
+  public final AtomicInteger requests = new AtomicInteger();
   /** Called with each submit before it is answered (to check what was recorded before sending). */
   volatile java.util.function.Consumer<SubmitRequest> onSubmit = request -> {};
 
@@ -65,20 +69,30 @@ public final class FakeProducers implements Transport {
     } catch (DecodeException e) {
       return CompletableFuture.failedFuture(new AssertionError("the injector sent a malformed request: " + e));
     }
-    if (request instanceof ApiRequest.Submit submit) {
-      onSubmit.accept(submit.request());
+    this.requests.incrementAndGet();
+    List<ApiRequest> transfers = request instanceof ApiRequest.SubmitBatch batch
+        ? batch.requests().stream().<ApiRequest>map(ApiRequest.Submit::new).toList() : List.of(request);
+    List<ApiReply> answers = new ArrayList<>(transfers.size());
+    for (ApiRequest one : transfers) {
+      if (one instanceof ApiRequest.Submit submit) {
+        onSubmit.accept(submit.request());
+      }
+      seen.add(new Seen(subject, one.transferId(), body.clone()));
+      int attempt = attempts.computeIfAbsent(one.transferId(), id -> new AtomicInteger()).incrementAndGet();
+      answers.add(script.answer(subject, one, attempt));
     }
-    seen.add(new Seen(subject, request.transferId(), body.clone()));
-    int attempt = attempts.computeIfAbsent(request.transferId(), id -> new AtomicInteger()).incrementAndGet();
-    outstandingMax.accumulateAndGet(outstanding.incrementAndGet(), Math::max);
-    ApiReply reply = script.answer(subject, request, attempt);
+    outstandingMax.accumulateAndGet(outstanding.addAndGet(transfers.size()), Math::max);
+    // one transfer of a batch left unanswered loses the batch's whole reply, as a lost reply would
+    boolean lost = answers.contains(TIMEOUT);
+    byte[] reply = lost ? null : request instanceof ApiRequest.SubmitBatch
+        ? ApiCodec.encodeReplies(answers) : ApiCodec.encodeReply(answers.getFirst());
     CompletableFuture<Delivery> future = new CompletableFuture<>();
     replies.schedule(() -> {
-      outstanding.decrementAndGet();
-      if (reply == TIMEOUT) {
+      outstanding.addAndGet(-transfers.size());
+      if (lost) {
         future.completeExceptionally(new TimeoutException("no reply within " + timeout));
       } else {
-        future.complete(new Delivery("_INBOX.reply", null, Map.of(), ApiCodec.encodeReply(reply)));
+        future.complete(new Delivery("_INBOX.reply", null, Map.of(), reply));
       }
     }, replyDelayMillis, TimeUnit.MILLISECONDS);
     return future;

@@ -68,6 +68,7 @@ class FirerTest {
           : new ApiReply(Result.FOUND, FakeProducers.transfer(producerOf(subject),
               new io.natsbank.protocol.SubmitRequest(status.transferId(), "bank-c1", producerOf(subject) + "-0001",
                   "bank-c1-0001", Money.parsePositive("1.00", Currency.EUR)), statusState), null);
+      case ApiRequest.SubmitBatch batch -> throw new AssertionError("FakeProducers hands a batch over one by one");
     };
   }
 

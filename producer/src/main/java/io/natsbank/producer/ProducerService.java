@@ -39,6 +39,7 @@ import io.natsbank.transport.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,9 +48,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running producer instance: the API (submit, status) and the responses subject feed bounded batch
- * queues; each batch runs through the {@link ProducerNode} in one transaction; a re-send loop posts
- * what is unanswered. Several instances with the same name share the database and the queue groups.
+ * A running producer instance: the API (submit, submit batch, status) and the responses subject feed
+ * bounded batch queues; each batch runs through the {@link ProducerNode} in one transaction; a re-send
+ * loop posts what is unanswered. Several instances with the same name share the database and the
+ * queue groups.
  *
  * <p>It owns the flow control: a submit is admitted only while the producer's unfinished transfers
  * stay under {@link ProducerConfig#unfinishedMax()} ({@link Admission}) and while transfers finish
@@ -70,7 +72,13 @@ public final class ProducerService implements AutoCloseable {
   /** Submits refused at the bound are not logged one by one: one line per this interval at most. */
   static final long ADMISSION_LOG_INTERVAL_MILLIS = 10_000;
 
-  private record SubmitJob(SubmitRequest request, String replyTo) {}
+  /** Where the answer to one submitted transfer goes: its own reply, or its place in a batch's. */
+  @FunctionalInterface
+  interface ReplyTo {
+    void send(ApiReply reply);
+  }
+
+  private record SubmitJob(SubmitRequest request, ReplyTo replyTo) {}
 
   private record StatusJob(UUID transferId, String replyTo) {}
 
@@ -184,13 +192,31 @@ public final class ProducerService implements AutoCloseable {
       return;
     }
     switch (request) {
-      case ApiRequest.Submit submit -> onSubmit(submit.request(), delivery);
+      case ApiRequest.Submit submit -> onSubmit(submit.request(), delivery, reply -> reply(delivery.replyTo(), reply));
+      case ApiRequest.SubmitBatch batch -> onSubmitBatch(batch.requests(), delivery);
       // never refused by admission: asking about a transfer adds no work to the protocol
       case ApiRequest.Status status -> {
         if (!statuses.offer(new StatusJob(status.transferId(), delivery.replyTo()), config.tuning().enqueueWait())) {
-          busy(delivery.replyTo(), null, "producer " + config.name() + " is overloaded; retry later");
+          busy(reply -> reply(delivery.replyTo(), reply), null,
+              "producer " + config.name() + " is overloaded; retry later");
         }
       }
+    }
+  }
+
+  /**
+   * Each transfer of the batch is admitted and queued as if submitted alone, in the request's order;
+   * the one reply goes when the last of them is settled ({@link BatchReplies}).
+   */
+  private void onSubmitBatch(List<SubmitRequest> requests, Delivery delivery) {
+    String replyTo = delivery.replyTo();
+    BatchReplies replies = new BatchReplies(requests.size(), all -> {
+      if (replyTo != null) {
+        transport.publish(replyTo, Map.of(), ApiCodec.encodeReplies(all));
+      }
+    });
+    for (int i = 0; i < requests.size(); i++) {
+      onSubmit(requests.get(i), delivery, replies.place(i));
     }
   }
 
@@ -198,14 +224,14 @@ public final class ProducerService implements AutoCloseable {
    * Admits the submit while transfers finish in time ({@link LatencyGate}) and the unfinished ones
    * leave room ({@link Admission}), then queues it; BUSY at once when any of the three says no.
    */
-  private void onSubmit(SubmitRequest request, Delivery delivery) {
-    Traced<SubmitJob> job = telemetry.submitReceived(new SubmitJob(request, delivery.replyTo()), request, delivery);
+  private void onSubmit(SubmitRequest request, Delivery delivery, ReplyTo replyTo) {
+    Traced<SubmitJob> job = telemetry.submitReceived(new SubmitJob(request, replyTo), request, delivery);
     long now = System.currentTimeMillis();
     if (!latencyGate.isOpen(now)) {
       long latency = latencyGate.recentMaxMillis(now);
       logAdmissionRefusal(request, "transfers take up to " + latency + " ms from submit to outcome, the limit is "
           + latencyGate.limitMillis() + " ms");
-      busy(delivery.replyTo(), job, "producer " + config.name() + " is behind: transfers take up to " + latency
+      busy(replyTo, job, "producer " + config.name() + " is behind: transfers take up to " + latency
           + " ms from submit to outcome (limit " + latencyGate.limitMillis() + " ms); retry transfer "
           + request.transferId() + " later with the same transfer id");
       return;
@@ -213,22 +239,21 @@ public final class ProducerService implements AutoCloseable {
     if (!admission.tryAdmit()) {
       long estimate = admission.estimate();
       logAdmissionRefusal(request, estimate + " unfinished transfers, at the limit of " + admission.limit());
-      busy(delivery.replyTo(), job, "producer " + config.name() + " has " + estimate
+      busy(replyTo, job, "producer " + config.name() + " has " + estimate
           + " unfinished transfers, at its limit of " + admission.limit() + "; retry transfer "
           + request.transferId() + " later with the same transfer id");
       return;
     }
     if (!submits.offer(job, config.tuning().enqueueWait())) {
       admission.settled(1, 0);
-      busy(delivery.replyTo(), job,
-          "producer " + config.name() + " is overloaded; retry later with the same transfer id");
+      busy(replyTo, job, "producer " + config.name() + " is overloaded; retry later with the same transfer id");
     }
   }
 
-  private void busy(String replyTo, Traced<SubmitJob> job, String message) {
+  private void busy(ReplyTo replyTo, Traced<SubmitJob> job, String message) {
     counters.increment("refused_total.api.BUSY");
     telemetry.refusedQuietly("api", Code.BUSY, job);
-    reply(replyTo, ApiReply.refused(new Refusal(Code.BUSY, message)));
+    replyTo.send(ApiReply.refused(new Refusal(Code.BUSY, message)));
   }
 
   private void logAdmissionRefusal(SubmitRequest request, String why) {
@@ -258,7 +283,7 @@ public final class ProducerService implements AutoCloseable {
     List<SubmitDecision> decisions = node.submit(requests);
     accepted.set((int) decisions.stream().filter(SubmitDecision.Accepted.class::isInstance).count());
     for (int i = 0; i < jobs.size(); i++) {
-      reply(jobs.get(i).replyTo(), toReply(decisions.get(i)));
+      jobs.get(i).replyTo().send(toReply(decisions.get(i)));
     }
   }
 
@@ -302,7 +327,7 @@ public final class ProducerService implements AutoCloseable {
   private void submitBatchFailed(List<SubmitJob> jobs, RuntimeException e) {
     log.warn("{}: {} submits not stored: {}", config.name(), jobs.size(), e.toString());
     ApiReply reply = unavailable(e);
-    jobs.forEach(job -> reply(job.replyTo(), reply));
+    jobs.forEach(job -> job.replyTo().send(reply));
   }
 
   private ApiReply unavailable(RuntimeException e) {
@@ -330,7 +355,7 @@ public final class ProducerService implements AutoCloseable {
 
   private void reply(String replyTo, ApiReply reply) {
     if (replyTo != null) {
-      transport.publish(replyTo, java.util.Map.of(), ApiCodec.encodeReply(reply));
+      transport.publish(replyTo, Map.of(), ApiCodec.encodeReply(reply));
     }
   }
 

@@ -63,7 +63,7 @@ final class BenchPhase {
     LoadDriver.Settings settings = new LoadDriver.Settings(Duration.ofSeconds(options.warmupSeconds),
         Duration.ofSeconds(options.durationSeconds), Duration.ofSeconds(options.drainSeconds),
         Duration.ofMillis(options.requestTimeoutMillis), options.attemptsMax,
-        Duration.ofSeconds(options.stragglerSeconds), options.outstandingSubmitsMax);
+        Duration.ofSeconds(options.stragglerSeconds), options.outstandingSubmitsMax, options.submitBatchMax);
     String loadAtStart = loadAverage();
     long cpuAtStartNanos = processCpuNanos();
     String startedAt = Instant.now().toString();

@@ -1,5 +1,6 @@
 package io.natsbank.injector.bench;
 
+import io.natsbank.codec.ApiCodec;
 import io.natsbank.codec.ApiCodec.ApiReply;
 import io.natsbank.codec.ApiCodec.Result;
 import io.natsbank.injector.PlannedTransfer;
@@ -8,11 +9,13 @@ import io.natsbank.injector.ReplyRecord;
 import io.natsbank.injector.SubmissionLog;
 import io.natsbank.injector.TransferPlanner;
 import io.natsbank.protocol.Refusal;
+import io.natsbank.protocol.SubmitRequest;
 import io.natsbank.protocol.TransferStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -65,15 +68,23 @@ final class LoadDriver {
     }
   }
 
-  /** {@code submitsOutstandingMax}: submits awaiting their reply at once at most ({@link SendGate}). */
+  /**
+   * {@code submitsOutstandingMax}: transfers awaiting their reply at once at most ({@link SendGate});
+   * {@code submitBatchMax}: transfers per request at most (1: a {@code SUBMIT} each, else those ready
+   * at once go in one {@code SUBMIT_BATCH} per producer).
+   */
   record Settings(Duration warmup, Duration duration, Duration drainMax, Duration requestTimeout, int attemptsMax,
-      Duration stragglerAfter, int submitsOutstandingMax) {
+      Duration stragglerAfter, int submitsOutstandingMax, int submitBatchMax) {
     Settings {
       if (duration.isNegative() || duration.isZero() || warmup.isNegative() || drainMax.isNegative()) {
         throw new IllegalArgumentException("duration must be positive, warm-up and drain not negative");
       }
       if (attemptsMax < 1 || submitsOutstandingMax < 1) {
         throw new IllegalArgumentException("attempts and outstanding submits must be at least 1");
+      }
+      if (submitBatchMax < 1 || submitBatchMax > ApiCodec.SUBMIT_BATCH_TRANSFERS_MAX) {
+        throw new IllegalArgumentException("transfers per submit request must be 1 to "
+            + ApiCodec.SUBMIT_BATCH_TRANSFERS_MAX + ", got " + submitBatchMax);
       }
     }
 
@@ -208,17 +219,51 @@ final class LoadDriver {
     }
   }
 
-  /** Sends what is ready, oldest first, as fast as the {@link SendGate} lets it. */
+  /**
+   * Sends what is ready, oldest first, as fast as the {@link SendGate} lets it: with batches, everything
+   * ready at once that the gate has room for (up to the batch maximum), no waiting for more.
+   */
   private void sendReady(ScheduledExecutorService timers) {
     try {
       while (true) {
-        InFlight transfer = ready.take();
+        InFlight first = ready.take();
         gate.acquire();
-        send(transfer, timers);
+        if (settings.submitBatchMax() == 1) {
+          send(first, timers);
+          continue;
+        }
+        List<InFlight> batch = new ArrayList<>();
+        batch.add(first);
+        InFlight next;
+        while (batch.size() < settings.submitBatchMax() && (next = ready.poll()) != null) {
+          if (!gate.tryAcquire()) {
+            ready.add(next);
+            break;
+          }
+          batch.add(next);
+        }
+        sendBatches(batch, timers);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** One {@code SUBMIT_BATCH} per producer named in {@code batch}; each transfer holds a place of the gate. */
+  private void sendBatches(List<InFlight> batch, ScheduledExecutorService timers) {
+    Map<String, List<InFlight>> byProducer = new LinkedHashMap<>();
+    for (InFlight transfer : batch) {
+      byProducer.computeIfAbsent(transfer.transfer.producer(), producer -> new ArrayList<>()).add(transfer);
+    }
+    byProducer.forEach((producer, transfers) -> {
+      List<SubmitRequest> requests = new ArrayList<>(transfers.size());
+      transfers.forEach(transfer -> requests.add(transfer.transfer.request()));
+      api.submitBatch(producer, requests, settings.requestTimeout()).whenComplete((replies, error) -> {
+        for (int i = 0; i < transfers.size(); i++) {
+          answered(transfers.get(i), replies == null ? null : replies.get(i), error, timers);
+        }
+      });
+    });
   }
 
   /** Plans and records chunks ahead of the sender; each chunk is durable in the log before it is handed over. */
@@ -244,15 +289,18 @@ final class LoadDriver {
     PlannedTransfer planned = transfer.transfer;
     // handled on the thread that completes the request: every step is short and never waits for long
     api.submit(planned.producer(), planned.request(), settings.requestTimeout())
-        .whenComplete((reply, error) -> {
-          gate.release();
-          try {
-            onReply(transfer, reply, error, timers);
-          } catch (RuntimeException e) {
-            problem(transfer, "handling the reply failed: " + e);
-            giveUp(transfer, failed);
-          }
-        });
+        .whenComplete((reply, error) -> answered(transfer, reply, error, timers));
+  }
+
+  /** The answer for one transfer (or {@code error} when none came): its place in the gate is free. */
+  private void answered(InFlight transfer, ApiReply reply, Throwable error, ScheduledExecutorService timers) {
+    gate.release();
+    try {
+      onReply(transfer, reply, error, timers);
+    } catch (RuntimeException e) {
+      problem(transfer, "handling the reply failed: " + e);
+      giveUp(transfer, failed);
+    }
   }
 
   private void onReply(InFlight transfer, ApiReply reply, Throwable error, ScheduledExecutorService timers) {

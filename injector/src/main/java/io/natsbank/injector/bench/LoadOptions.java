@@ -85,6 +85,13 @@ public final class LoadOptions {
           + "NATSBANK_BENCH_OUTSTANDING_SUBMITS_MAX, default ${DEFAULT-VALUE}).")
   int outstandingSubmitsMax;
 
+  @Option(names = "--submit-batch-max", paramLabel = "N",
+      defaultValue = "${env:NATSBANK_BENCH_SUBMIT_BATCH_MAX:-128}",
+      description = "Transfers per submit request at most, 1 to 256: the transfers ready to go at once are sent "
+          + "to their producer in one SUBMIT_BATCH, answered by one reply; 1 sends a SUBMIT per transfer (env "
+          + "NATSBANK_BENCH_SUBMIT_BATCH_MAX, default ${DEFAULT-VALUE}).")
+  int submitBatchMax;
+
   @Option(names = "--straggler-seconds", paramLabel = "SECONDS",
       defaultValue = "${env:NATSBANK_BENCH_STRAGGLER_SECONDS:-15}",
       description = "Ask the producer about a transfer acknowledged this long ago whose CONFIRM the wiretap has "

@@ -49,6 +49,11 @@ final class SendGate {
     submits.acquire();
   }
 
+  /** One more place without waiting, for a transfer joining a batch: false when paused or full. */
+  boolean tryAcquire() {
+    return !pausedAt(clockNanos.getAsLong()) && submits.tryAcquire();
+  }
+
   /** A submit got its answer (or none in time): its place is free. */
   void release() {
     submits.release();

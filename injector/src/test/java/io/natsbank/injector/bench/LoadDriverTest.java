@@ -21,15 +21,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The bench's client against producers that refuse for a while: it waits, it does not storm them. */
 class LoadDriverTest {
   static final int RATE_PER_SECOND = 2_000;
   static final long REFUSING_MILLIS = 1_000;
 
-  @Test
-  void producersThatAnswerBusyForASecondAreNotStormedAndEveryTransferStillFinishes() throws InterruptedException {
+  @ParameterizedTest(name = "{0} transfers per request at most")
+  @ValueSource(ints = {1, 64})
+  void producersThatAnswerBusyForASecondAreNotStormedAndEveryTransferStillFinishes(int submitBatchMax)
+      throws InterruptedException {
     long refusingUntilNanos = System.nanoTime() + REFUSING_MILLIS * 1_000_000;
     AtomicInteger busyAnswers = new AtomicInteger();
     FakeProducers.Script script = (subject, request, attempt) -> {
@@ -45,7 +48,7 @@ class LoadDriverTest {
     try (FakeProducers producers = new FakeProducers(1, script)) {
       LoadDriver driver = new LoadDriver(new ProducerApi(producers, new Subjects("nbtest")), log, planner(),
           new LoadDriver.Settings(Duration.ZERO, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(5),
-              1_000, Duration.ofSeconds(15), 50),
+              1_000, Duration.ofSeconds(15), 50, submitBatchMax),
           System.nanoTime());
 
       LoadDriver.Outcome outcome = driver.run(Pacers.open(RATE_PER_SECOND, 100_000, System.nanoTime(), 1_000_000));
@@ -58,6 +61,13 @@ class LoadDriverTest {
       assertEquals(0, outcome.unfinished());
       assertEquals(outcome.submitted(), outcome.acknowledged());
       assertTrue(outcome.submitted() >= RATE_PER_SECOND, "submitted: " + outcome.submitted());
+      int requests = producers.requests.get();
+      if (submitBatchMax == 1) {
+        assertEquals(producers.seen.size(), requests, "one request per transfer");
+      } else {
+        // after each pause the transfers that waited go together: far fewer requests than transfers
+        assertTrue(requests * 2 < producers.seen.size(), requests + " requests for " + producers.seen.size());
+      }
     }
   }
 

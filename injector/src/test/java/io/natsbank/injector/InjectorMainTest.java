@@ -36,5 +36,9 @@ class InjectorMainTest {
     assertEquals(2, InjectorMain.run("status", "not-a-uuid", "--producer", "p1"));
     assertEquals(2, InjectorMain.run("watch", "--producers", "p1", "--consumers", "c1", "--interval-millis", "1"));
     assertEquals(2, InjectorMain.run("fire", "--no-such-option"));
+    assertEquals(2, InjectorMain.run("bench", "closed", "--producers", "p1", "--consumers", "c1",
+        "--submit-batch-max", "0"));
+    assertEquals(2, InjectorMain.run("bench", "open", "--producers", "p1", "--consumers", "c1", "--rate", "10",
+        "--submit-batch-max", "257"));
   }
 }

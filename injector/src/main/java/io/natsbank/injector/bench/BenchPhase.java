@@ -1,5 +1,6 @@
 package io.natsbank.injector.bench;
 
+import io.natsbank.codec.ApiCodec;
 import io.natsbank.codec.WireCodec.Kind;
 import io.natsbank.injector.Auditor;
 import io.natsbank.injector.Participants;
@@ -55,6 +56,10 @@ final class BenchPhase {
     if (options.durationSeconds < 1 || options.warmupSeconds < 0 || options.drainSeconds < 0
         || options.statsSettleSeconds < 0 || options.stragglerSeconds < 1) {
       throw new IllegalArgumentException("duration and straggler time must be positive, the other times not negative");
+    }
+    if (options.submitBatchMax < 1 || options.submitBatchMax > ApiCodec.SUBMIT_BATCH_TRANSFERS_MAX) {
+      throw new IllegalArgumentException("--submit-batch-max must be 1 to " + ApiCodec.SUBMIT_BATCH_TRANSFERS_MAX
+          + ", got " + options.submitBatchMax);
     }
     Currency code = Currency.parse(options.currency);
     TransferPlanner.Settings plan = new TransferPlanner.Settings(producers, consumers, options.accounts,

@@ -68,10 +68,10 @@ class SubmitBatchTest {
       assertEquals(Code.TRANSFER_ID_REUSED, replies.get(7).error().code(), replies.get(7).error().message());
 
       system.awaitQuiet(QUIET_TIMEOUT);
-      assertOutcome(system, ok, TransferStatus.OK, null);
-      assertOutcome(system, unknownPayee, TransferStatus.REJECTED, RejectCause.UNKNOWN_ACCOUNT);
-      assertOutcome(system, overLimit, TransferStatus.REJECTED, RejectCause.OVER_LIMIT);
-      assertOutcome(system, insufficient, TransferStatus.REJECTED, RejectCause.INSUFFICIENT_FUNDS);
+      TransferRoundTripTest.assertOutcome(system, ok, TransferStatus.OK, null);
+      TransferRoundTripTest.assertOutcome(system, unknownPayee, TransferStatus.REJECTED, RejectCause.UNKNOWN_ACCOUNT);
+      TransferRoundTripTest.assertOutcome(system, overLimit, TransferStatus.REJECTED, RejectCause.OVER_LIMIT);
+      TransferRoundTripTest.assertOutcome(system, insufficient, TransferStatus.REJECTED, RejectCause.INSUFFICIENT_FUNDS);
       assertEquals(Result.NOT_FOUND, system.status("p1", unknownPayer.transferId()).result());
       assertEquals(List.of(), QuietChecks.violations(system));
       assertEquals(5, TestSystem.count(system.producers.get("p1"), "SELECT count(*) FROM transfers"),
@@ -130,13 +130,5 @@ class SubmitBatchTest {
       assertEquals(unfinishedMax, system.unfinished());
       assertEquals(batch.size() - unfinishedMax, producer.counters().get("refused_total.api.BUSY"));
     }
-  }
-
-  private static void assertOutcome(TestSystem system, SubmitRequest request, TransferStatus status,
-      RejectCause cause) {
-    ApiReply reply = system.status("p1", request.transferId());
-    assertEquals(Result.FOUND, reply.result());
-    assertEquals(status, reply.transfer().status(), request.toString());
-    assertEquals(cause, reply.transfer().cause(), request.toString());
   }
 }

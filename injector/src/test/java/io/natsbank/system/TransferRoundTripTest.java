@@ -170,8 +170,8 @@ class TransferRoundTripTest {
         .sum();
   }
 
-  private static void assertOutcome(TestSystem system, SubmitRequest request, TransferStatus status,
-      RejectCause cause) {
+  /** The producer {@code p1} answers a status request for {@code request} with this outcome. */
+  static void assertOutcome(TestSystem system, SubmitRequest request, TransferStatus status, RejectCause cause) {
     ApiReply reply = system.status("p1", request.transferId());
     assertEquals(Result.FOUND, reply.result());
     assertEquals(status, reply.transfer().status(), request.toString());

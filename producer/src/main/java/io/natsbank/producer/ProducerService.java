@@ -191,14 +191,14 @@ public final class ProducerService implements AutoCloseable {
       reply(delivery.replyTo(), ApiReply.refused(e.refusal()));
       return;
     }
+    ReplyTo alone = reply -> reply(delivery.replyTo(), reply);
     switch (request) {
-      case ApiRequest.Submit submit -> onSubmit(submit.request(), delivery, reply -> reply(delivery.replyTo(), reply));
+      case ApiRequest.Submit submit -> onSubmit(submit.request(), delivery, alone);
       case ApiRequest.SubmitBatch batch -> onSubmitBatch(batch.requests(), delivery);
       // never refused by admission: asking about a transfer adds no work to the protocol
       case ApiRequest.Status status -> {
         if (!statuses.offer(new StatusJob(status.transferId(), delivery.replyTo()), config.tuning().enqueueWait())) {
-          busy(reply -> reply(delivery.replyTo(), reply), null,
-              "producer " + config.name() + " is overloaded; retry later");
+          busy(alone, null, "producer " + config.name() + " is overloaded; retry later");
         }
       }
     }
@@ -210,11 +210,7 @@ public final class ProducerService implements AutoCloseable {
    */
   private void onSubmitBatch(List<SubmitRequest> requests, Delivery delivery) {
     String replyTo = delivery.replyTo();
-    BatchReplies replies = new BatchReplies(requests.size(), all -> {
-      if (replyTo != null) {
-        transport.publish(replyTo, Map.of(), ApiCodec.encodeReplies(all));
-      }
-    });
+    BatchReplies replies = new BatchReplies(requests.size(), all -> publishReply(replyTo, ApiCodec.encodeReplies(all)));
     for (int i = 0; i < requests.size(); i++) {
       onSubmit(requests.get(i), delivery, replies.place(i));
     }
@@ -354,8 +350,13 @@ public final class ProducerService implements AutoCloseable {
   }
 
   private void reply(String replyTo, ApiReply reply) {
+    publishReply(replyTo, ApiCodec.encodeReply(reply));
+  }
+
+  /** A request sent without a reply subject gets no answer. */
+  private void publishReply(String replyTo, byte[] body) {
     if (replyTo != null) {
-      transport.publish(replyTo, Map.of(), ApiCodec.encodeReply(reply));
+      transport.publish(replyTo, Map.of(), body);
     }
   }
 

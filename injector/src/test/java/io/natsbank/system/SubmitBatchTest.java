@@ -58,8 +58,14 @@ class SubmitBatchTest {
           .submitBatch("p1", batch, REPLY_TIMEOUT).get(30, TimeUnit.SECONDS);
 
       assertEquals(batch.size(), replies.size());
-      assertEquals(List.of(Result.ACCEPTED, Result.ACCEPTED, Result.ACCEPTED, Result.ACCEPTED, Result.DUPLICATE,
-          Result.DUPLICATE, Result.REFUSED, Result.REFUSED), replies.stream().map(ApiReply::result).toList());
+      List<Result> results = replies.stream().map(ApiReply::result).toList();
+      assertEquals(List.of(Result.ACCEPTED, Result.ACCEPTED, Result.ACCEPTED, Result.DUPLICATE, Result.REFUSED,
+          Result.REFUSED), List.of(results.get(1), results.get(2), results.get(3), results.get(4), results.get(6),
+          results.get(7)), results.toString());
+      // the same transfer twice in one request: stored once, the other copy answered with it. Which copy
+      // is stored first is not fixed: they may be queued into batches that different workers commit
+      assertEquals(java.util.Set.of(Result.ACCEPTED, Result.DUPLICATE), java.util.Set.of(results.get(0), results.get(5)),
+          results.toString());
       for (int i = 0; i < 6; i++) {
         assertEquals(batch.get(i).transferId(), replies.get(i).transfer().id(), "reply " + i + " in request order");
       }

@@ -48,13 +48,13 @@ final class EntryRows {
     tx.queue()
         .query("locking " + accounts.size() + " accounts", LOCK_ACCOUNTS_SQL,
             parameters -> parameters.texts(accounts), rows -> { })
-        .update("recording " + recorded.size() + " entries", INSERT_SQL,
+        .write("recording " + recorded.size() + " entries", INSERT_SQL,
             parameters -> parameters.columns(entryColumns),
-            count -> Sql.checkTouchedEachOnce(count, "insert into entries", recorded,
+            RoundTrip.RowCount.eachOnce("insert into entries", recorded,
                 entry -> entry.transferId() + ":" + entry.kind()))
-        .update("moving the balances of " + accounts.size() + " accounts", MOVE_BALANCES_SQL,
+        .write("moving the balances of " + accounts.size() + " accounts", MOVE_BALANCES_SQL,
             parameters -> parameters.columns(balanceColumns),
-            count -> Sql.checkTouchedEachOnce(count, "update of the account balances", accounts, account -> account));
+            RoundTrip.RowCount.eachOnce("update of the account balances", accounts, account -> account));
   }
 
   /** The net change of each account, sorted by account id. */

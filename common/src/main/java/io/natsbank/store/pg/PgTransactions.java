@@ -119,9 +119,7 @@ final class PgTransactions {
       transaction.open("setting the statement timeout", statementTimeoutSql);
       PLANNER_SQL.forEach(sql -> transaction.open("choosing plans made once, by index", sql));
       T result = work.apply(transaction);
-      transaction.rethrowFailure();
-      transaction.send();
-      connection.commit();
+      transaction.commit();
       return result;
     } catch (SQLException e) {
       rollBackQuietly(connection, e);

@@ -13,11 +13,11 @@ import java.util.UUID;
  * swallowed a failed statement still cannot commit).
  *
  * <p>Statements whose results nobody waits for (writes, advisory locks) are queued rather than sent:
- * they travel with the next read, ahead of it, or with the runner's last {@link #send} just before
- * the commit. The server runs every statement in the order it was queued, exactly as if each
- * had been sent alone; the client just waits once per {@link RoundTrip} instead of once per
- * statement. A queued write's failure (or a wrong row count) therefore surfaces at the next read or
- * at the commit, and either way the transaction rolls back.
+ * they travel with the next read, ahead of it, or with the COMMIT at the end ({@link #commit}). The
+ * server runs every statement in the order it was queued, exactly as if each had been sent alone;
+ * the client just waits once per {@link RoundTrip} instead of once per statement. A queued write's
+ * failure (or a wrong row count, which the server checks) therefore surfaces at the next read or at
+ * the commit, and either way the transaction rolls back.
  */
 abstract class PgTx {
   static final String LOCK_TRANSFER_IDS_SQL =
@@ -68,7 +68,27 @@ abstract class PgTx {
     }
   }
 
-  /** How many round trips this transaction has made so far (the commit not counted). */
+  /**
+   * Commits: whatever is still queued goes in one round trip with the COMMIT as its last statement,
+   * so a batch's writes and its commit cost one wait, not two (the server runs the COMMIT only if
+   * every write before it succeeded, row counts included). With nothing queued, a plain commit.
+   */
+  final void commit() throws SQLException {
+    rethrowFailure();
+    if (queued.size() == openingStatements) {
+      if (roundTrips > 0) {
+        roundTrips++;
+      }
+      connection.commit();
+      return;
+    }
+    queued.commit();
+    send();
+    // the server has committed and pgjdbc saw it: this sends nothing, and tells the pool the connection is clean
+    connection.commit();
+  }
+
+  /** How many round trips this transaction has made so far, the commit's own counted if it had one. */
   final int roundTrips() {
     return roundTrips;
   }

@@ -1,6 +1,7 @@
 package io.natsbank.store.pg;
 
 import io.natsbank.protocol.Invariants;
+import io.natsbank.protocol.Invariants.InvariantViolation;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +11,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 
 /**
  * Statements that travel to the server together and are answered together. pgjdbc sends each
@@ -20,8 +25,13 @@ import java.util.UUID;
  * two-core machine is two context switches and a turn in the run queue for the backend and the JVM.
  *
  * <p>Each statement brings its own parameters (bound in order) and its own reader: the rows of a
- * query, or the row count of a write, which it checks. If a statement fails, the server skips the
- * rest and the whole transaction is rolled back by the caller.
+ * query, or the row count of a write. A write names the number of rows it must touch, and the server
+ * checks it inside the statement ({@code natsbank_expect_rows}, the schemas' migrations): a wrong
+ * count fails the statement there, with SQLSTATE {@value #WRONG_ROW_COUNT_SQL_STATE}, and comes back
+ * as an {@link InvariantViolation}. If a statement fails, the server skips the rest, a COMMIT among
+ * them, and the whole transaction is rolled back by the caller. That is what lets a transaction's
+ * last writes and its commit travel together ({@link #commit}): nothing the client reads afterwards
+ * can still refuse them.
  */
 final class RoundTrip {
   /** Binds one statement's parameters, in the order its {@code ?} appear. */
@@ -36,35 +46,91 @@ final class RoundTrip {
     void read(ResultSet rows) throws SQLException;
   }
 
-  /** Checks the row count one write reported (an always-on invariant check, typically). */
-  @FunctionalInterface
-  interface Count {
-    void check(int rowCount);
+  /**
+   * How many rows a write must touch, checked by the server: {@code invariant} names the check in a
+   * failure's message ("insert into entries"), {@code keys} the rows it was for (the first few are
+   * shown when the count is wrong). A write of one row per key must report exactly that many rows:
+   * an UPDATE joined on the key touches each stored row at most once, so the count can only match
+   * when the keys are distinct and every one of them was found; anything else is a programmer error.
+   */
+  record RowCount(String invariant, int rows, Supplier<List<?>> keys) {
+    RowCount {
+      Invariants.check(rows >= 0, "a write touches zero rows or more", rows);
+    }
+
+    /** One row per element of {@code rows}, each shown by its key. */
+    static <T> RowCount eachOnce(String invariant, List<T> rows, Function<T, ?> keyOf) {
+      return new RowCount(invariant, rows.size(), () -> rows.stream().map(keyOf).toList());
+    }
+
+    String invariantSentence() {
+      return invariant + " touches each of its rows exactly once";
+    }
+
+    /** The first few keys, for a failure's message. */
+    List<?> firstKeys() {
+      List<?> all = keys.get();
+      return all.subList(0, Math.min(all.size(), Sql.ROWS_SHOWN_MAX));
+    }
   }
 
-  /** Either {@code rows} or {@code count} is set: a query or a write. */
-  private record Statement(String what, String sql, Binding binding, Rows rows, Count count) {}
+  /** The SQLSTATE natsbank_expect_rows raises for a write that touched the wrong number of rows. */
+  static final String WRONG_ROW_COUNT_SQL_STATE = "NB001";
+  static final String COMMIT_SQL = "COMMIT";
+
+  /** Either {@code rows} or {@code count} is set: a query or a write; a command has neither. */
+  private record Statement(String what, String sql, Binding binding, Rows rows, RowCount count) {}
 
   private static final Binding NO_PARAMETERS = parameters -> { };
-  private static final Count ANY_COUNT = rowCount -> { };
 
   private final List<Statement> statements = new ArrayList<>();
+  private boolean committing;
 
   /** Adds a query whose rows go to {@code rows}. */
   RoundTrip query(String what, String sql, Binding binding, Rows rows) {
+    checkOpen();
     statements.add(new Statement(what, checkedSql(sql), binding, rows, null));
     return this;
   }
 
-  /** Adds a write whose row count goes to {@code count}. */
-  RoundTrip update(String what, String sql, Binding binding, Count count) {
-    statements.add(new Statement(what, checkedSql(sql), binding, null, count));
+  /**
+   * Adds a write ({@code INSERT}, {@code UPDATE} or {@code DELETE}, without a {@code RETURNING} of
+   * its own) that must touch exactly {@code count.rows()} rows. It runs as
+   * {@code WITH touched AS (<sql> RETURNING 1) SELECT natsbank_expect_rows(count(*), ?, ?) FROM touched},
+   * so the server refuses a wrong count before anything after it runs.
+   */
+  RoundTrip write(String what, String sql, Binding binding, RowCount count) {
+    checkOpen();
+    String checked = "WITH touched AS (" + checkedSql(sql) + " RETURNING 1)"
+        + " SELECT natsbank_expect_rows(count(*), ?, ?) FROM touched";
+    Binding withCount = parameters -> {
+      binding.bind(parameters);
+      parameters.integer(count.rows()).text(count.invariant());
+    };
+    statements.add(new Statement(what, checked, withCount, null, count));
     return this;
   }
 
   /** Adds a statement without parameters whose outcome matters only if it fails (a SET, say). */
   RoundTrip command(String what, String sql) {
-    return update(what, sql, NO_PARAMETERS, ANY_COUNT);
+    checkOpen();
+    statements.add(new Statement(what, checkedSql(sql), NO_PARAMETERS, null, null));
+    return this;
+  }
+
+  /**
+   * Ends the round trip with the transaction's COMMIT: the server runs it only if every statement
+   * before it succeeded, and answers once it is durable. Nothing may be added after it.
+   */
+  RoundTrip commit() {
+    checkOpen();
+    statements.add(new Statement("committing", COMMIT_SQL, NO_PARAMETERS, null, null));
+    committing = true;
+    return this;
+  }
+
+  boolean isCommitting() {
+    return committing;
   }
 
   boolean isEmpty() {
@@ -84,7 +150,11 @@ final class RoundTrip {
     return description.toString();
   }
 
-  /** Sends every statement, then reads and checks every result, in order. */
+  /**
+   * Sends every statement, then reads and checks every result, in order. A write the server found
+   * touching the wrong number of rows is an {@link InvariantViolation} (the transaction is then
+   * aborted on the server); any other failed statement is the SQLException.
+   */
   void run(Connection connection) throws SQLException {
     if (statements.isEmpty()) {
       return;
@@ -94,14 +164,69 @@ final class RoundTrip {
       for (Statement statement : statements) {
         statement.binding().bind(parameters);
       }
-      boolean isRows = prepared.execute();
-      for (int index = 0; index < statements.size(); index++) {
-        if (index > 0) {
-          isRows = prepared.getMoreResults();
+      boolean isRows;
+      try {
+        isRows = prepared.execute();
+      } catch (SQLException e) {
+        if (WRONG_ROW_COUNT_SQL_STATE.equals(SqlFailure.sqlState(e))) {
+          throw wrongRowCount(e);
         }
+        throw e;
+      }
+      readAll(prepared, isRows);
+    }
+  }
+
+  /**
+   * pgjdbc has every result by the time {@code execute} returns, so a failure while reading them
+   * comes from a reader: in a committing round trip the transaction has committed by then, and the
+   * failure says so (it would otherwise read as if the writes had been rolled back).
+   */
+  private void readAll(PreparedStatement prepared, boolean firstIsRows) throws SQLException {
+    boolean isRows = firstIsRows;
+    for (int index = 0; index < statements.size(); index++) {
+      if (index > 0) {
+        isRows = prepared.getMoreResults();
+      }
+      try {
         read(prepared, statements.get(index), isRows);
+      } catch (RuntimeException e) {
+        if (!committing) {
+          throw e;
+        }
+        InvariantViolation afterCommit = new InvariantViolation("reading the results of a round trip that"
+            + " committed failed; the transaction's writes are kept: " + e.getMessage());
+        afterCommit.initCause(e);
+        throw afterCommit;
       }
     }
+  }
+
+  /** natsbank_expect_rows refusing a write, as the broken invariant it is, with the write's first keys. */
+  private InvariantViolation wrongRowCount(SQLException failure) {
+    String serverMessage = serverMessage(failure);
+    String keys = "";
+    for (Statement statement : statements) {
+      if (statement.count() != null && serverMessage.startsWith(statement.count().invariantSentence())) {
+        keys = ", first keys " + statement.count().firstKeys();
+        break;
+      }
+    }
+    InvariantViolation violation = new InvariantViolation("invariant broken: " + serverMessage + keys);
+    violation.initCause(failure);
+    return violation;
+  }
+
+  private static String serverMessage(SQLException failure) {
+    for (SQLException each = failure; each != null; each = each.getNextException()) {
+      if (each instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+        ServerErrorMessage message = psql.getServerErrorMessage();
+        if (WRONG_ROW_COUNT_SQL_STATE.equals(message.getSQLState())) {
+          return message.getMessage();
+        }
+      }
+    }
+    return String.valueOf(failure.getMessage());
   }
 
   private static void read(PreparedStatement prepared, Statement statement, boolean isRows) throws SQLException {
@@ -110,10 +235,24 @@ final class RoundTrip {
       try (ResultSet rows = prepared.getResultSet()) {
         statement.rows().read(rows);
       }
+    } else if (statement.count() != null) {
+      Invariants.check(isRows, "a write of a round trip returns its checked row count", statement.what());
+      try (ResultSet rows = prepared.getResultSet()) {
+        Invariants.check(rows.next(), "a write of a round trip returns one row", statement.what());
+        RowCount expected = statement.count();
+        long touched = rows.getLong(1);
+        if (touched != expected.rows()) {
+          Invariants.check(false, expected.invariantSentence(),
+              touched + " rows touched for " + expected.rows() + " keys, first keys " + expected.firstKeys());
+        }
+      }
     } else {
-      Invariants.check(!isRows, "a write of a round trip returns a row count", statement.what());
-      statement.count().check(prepared.getUpdateCount());
+      Invariants.check(!isRows, "a command of a round trip returns no rows", statement.what());
     }
+  }
+
+  private void checkOpen() {
+    Invariants.check(!committing, "nothing is added to a round trip after its COMMIT", describe());
   }
 
   String sql() {

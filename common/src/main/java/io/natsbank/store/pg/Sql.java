@@ -11,12 +11,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
-import java.util.List;
-import java.util.function.Function;
 
 /**
  * Small pure helpers for JDBC: timestamps as epoch millis (0 for NULL where a column is optional),
- * decimals at their scale, batch sizes and row counts checked.
+ * decimals at their scale, batch sizes checked.
  */
 final class Sql {
   /** The most keys or rows one store call takes: callers batch far fewer, so more is a programmer error. */
@@ -77,18 +75,5 @@ final class Sql {
       parameters.append(parameters.isEmpty() ? "" : ", ").append("?::").append(type).append("[]");
     }
     return parameters.toString();
-  }
-
-  /**
-   * One statement that writes {@code rows} (one per key) must report exactly that many rows. An
-   * UPDATE joined on the key touches each stored row at most once, so the count can only match when
-   * the keys are distinct and every one of them was found: anything else is a programmer error.
-   */
-  static <T> void checkTouchedEachOnce(int rowCount, String what, Collection<T> rows, Function<T, ?> keyOf) {
-    if (rowCount != rows.size()) {
-      List<Object> keys = rows.stream().limit(ROWS_SHOWN_MAX).map(keyOf).map(Object.class::cast).toList();
-      Invariants.check(false, what + " touches each of its rows exactly once",
-          rowCount + " rows touched for " + rows.size() + " keys, first keys " + keys);
-    }
   }
 }

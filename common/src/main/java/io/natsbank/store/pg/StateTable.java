@@ -135,8 +135,8 @@ final class StateTable<T> {
       writer.write(columns.nextRow(), row);
     }
     List<T> written = List.copyOf(rows);
-    tx.queue().update(what + " of " + rows.size() + " rows", sql, parameters -> parameters.columns(columns),
-        count -> Sql.checkTouchedEachOnce(count, what, written, idOf));
+    tx.queue().write(what + " of " + rows.size() + " rows", sql, parameters -> parameters.columns(columns),
+        RoundTrip.RowCount.eachOnce(what, written, idOf));
   }
 
   private void readAll(ResultSet results, Consumer<T> each) throws SQLException {

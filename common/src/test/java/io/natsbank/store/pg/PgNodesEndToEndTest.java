@@ -299,12 +299,12 @@ class PgNodesEndToEndTest {
   }
 
   /**
-   * Each batch waits for the database twice before its commit: once for everything it reads (locks
-   * included) and once for everything it writes. Sending each statement alone took nine waits for a
-   * batch of submits.
+   * Each batch waits for the database twice, its commit included: once for everything it reads (locks
+   * included) and once for everything it writes together with the COMMIT. Sending each statement alone
+   * took ten waits for a batch of submits; with the commit on its own, three.
    */
   @Test
-  void everyBatchWaitsOnceForItsReadsAndOnceForItsWrites() {
+  void everyBatchWaitsOnceForItsReadsAndOnceForItsWritesAndCommit() {
     RecordingProducerStore producerStore = new RecordingProducerStore(
         new PgProducerStore(producerDatabase.dataSource(), producerDatabase.statementTimeoutMillis()));
     RecordingConsumerStore consumerStore = new RecordingConsumerStore(
@@ -318,13 +318,13 @@ class PgNodesEndToEndTest {
 
     recordedProducer.submit(List.of(request("alice", "dave", "1.00"), request("hot", "dave", "2.00"),
         request("alice", "closed", "3.00")));
-    assertEquals(2, producerStore.last.roundTrips(), "submits: reads, then writes");
+    assertEquals(2, producerStore.last.roundTrips(), "submits: reads, then writes and commit");
     recordedConsumer.onMessages(take(toConsumer));
-    assertEquals(2, consumerStore.last.roundTrips(), "postings: reads, then writes");
+    assertEquals(2, consumerStore.last.roundTrips(), "postings: reads, then writes and commit");
     recordedProducer.onResponses(take(toProducer).stream().map(Response.class::cast).toList());
-    assertEquals(2, producerStore.last.roundTrips(), "responses: reads, then writes");
+    assertEquals(2, producerStore.last.roundTrips(), "responses: reads, then writes and commit");
     recordedConsumer.onMessages(take(toConsumer));
-    assertEquals(2, consumerStore.last.roundTrips(), "confirms: reads, then writes");
+    assertEquals(2, consumerStore.last.roundTrips(), "confirms: reads, then writes and commit");
 
     assertBalances("999.00", "3.00");
     assertEquals(List.of(), refusals);

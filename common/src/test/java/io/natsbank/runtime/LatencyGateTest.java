@@ -28,11 +28,49 @@ class LatencyGateTest {
   }
 
   @Test
-  void closesOnOneTransferThatTookTheLimitOrLonger() {
-    gate.observed(80, 1_000);
+  void closesOnOneTransferThatTookTheLimitOrLongerWhenItIsAllThereIs() {
     gate.observed(LIMIT, 1_100);
     assertFalse(gate.isOpen(1_100));
     assertFalse(gate.isOpen(1_249), "still the window of the slow transfer");
+    assertEquals(100, gate.recentSlowPercent(1_249));
+  }
+
+  @Test
+  void oneSlowTransferAmongManyFastOnesLeavesItOpen() {
+    for (int i = 0; i < 99; i++) {
+      gate.observed(40, 1_000 + i);
+    }
+    gate.observed(3_000, 1_100);
+    assertTrue(gate.isOpen(1_100), "1 of 100 slow: one batch that waited, not a queue");
+    assertEquals(3_000, gate.recentMaxMillis(1_100));
+    assertEquals(1, gate.recentSlowPercent(1_100));
+  }
+
+  @Test
+  void closesOnceATenthOfRecentTransfersAreSlow() {
+    for (int i = 0; i < 90; i++) {
+      gate.observed(40, 1_000 + i);
+    }
+    for (int i = 0; i < 9; i++) {
+      gate.observed(LIMIT + i, 1_100 + i);
+    }
+    assertTrue(gate.isOpen(1_110), "9 of 99");
+    gate.observed(LIMIT, 1_120);
+    assertEquals(LatencyGate.SLOW_SHARE_PERCENT, gate.recentSlowPercent(1_121));
+    assertFalse(gate.isOpen(1_121), "10 of 100");
+  }
+
+  @Test
+  void theShareCountsTheCurrentAndThePreviousWindowTogether() {
+    for (int i = 0; i < 9; i++) {
+      gate.observed(LIMIT, 1_000 + i);
+    }
+    for (int i = 0; i < 100; i++) {
+      gate.observed(40, 1_000 + WINDOW + i);
+    }
+    assertTrue(gate.isOpen(1_000 + WINDOW + 100), "9 slow of 109 over both windows");
+    assertTrue(gate.isOpen(1_000 + 2 * WINDOW + 1), "the slow window has passed");
+    assertEquals(0, gate.recentSlowPercent(1_000 + 2 * WINDOW + 1));
   }
 
   @Test

@@ -54,9 +54,9 @@ import org.slf4j.LoggerFactory;
  * queue groups.
  *
  * <p>It owns the flow control: a submit is admitted only while the producer's unfinished transfers
- * stay under {@link ProducerConfig#unfinishedMax()} ({@link Admission}) and while transfers finish
- * within half the first re-send delay ({@link LatencyGate}), else answered BUSY at once; the node
- * knows nothing of it.
+ * stay under {@link ProducerConfig#unfinishedMax()} ({@link Admission}) and while nine in ten of them
+ * finish within half the first re-send delay ({@link LatencyGate}), else answered BUSY at once; the
+ * node knows nothing of it.
  */
 public final class ProducerService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ProducerService.class);
@@ -224,11 +224,11 @@ public final class ProducerService implements AutoCloseable {
     Traced<SubmitJob> job = telemetry.submitReceived(new SubmitJob(request, replyTo), request, delivery);
     long now = System.currentTimeMillis();
     if (!latencyGate.isOpen(now)) {
-      long latency = latencyGate.recentMaxMillis(now);
-      logAdmissionRefusal(request, "transfers take up to " + latency + " ms from submit to outcome, the limit is "
-          + latencyGate.limitMillis() + " ms");
-      busy(replyTo, job, "producer " + config.name() + " is behind: transfers take up to " + latency
-          + " ms from submit to outcome (limit " + latencyGate.limitMillis() + " ms); retry transfer "
+      String behind = latencyGate.recentSlowPercent(now) + "% of recent transfers took "
+          + latencyGate.limitMillis() + " ms or more from submit to outcome (up to "
+          + latencyGate.recentMaxMillis(now) + " ms)";
+      logAdmissionRefusal(request, behind + ", the limit is " + LatencyGate.SLOW_SHARE_PERCENT + "%");
+      busy(replyTo, job, "producer " + config.name() + " is behind: " + behind + "; retry transfer "
           + request.transferId() + " later with the same transfer id");
       return;
     }

@@ -63,6 +63,37 @@ class PgSubmissionLogTest {
     return Jdbc.value(database.dataSource(), "SELECT " + column + " FROM submissions WHERE id = ?", id);
   }
 
+  /** A batch of replies finds each submission by its key, not by scanning all of them: the cost stays per reply. */
+  @Test
+  void appendingRepliesLooksEachSubmissionUpByKeyHoweverManyAreRecorded() throws Exception {
+    Jdbc.execute(database.dataSource(), "INSERT INTO submitted (id, run_id, producer, consumer, payer, payee, amount,"
+        + " currency, intent) SELECT gen_random_uuid(), " + runId + ", 'bank-p1', 'bank-c1', 'a', 'b', 1.00, 'EUR',"
+        + " 'normal' FROM generate_series(1, 50000)");
+    List<Object> ids = Jdbc.column(database.dataSource(), "SELECT id FROM submitted LIMIT 2000");
+    int size = ids.size();
+    String plan;
+    try (java.sql.Connection connection = database.dataSource().getConnection();
+        java.sql.PreparedStatement explain = connection.prepareStatement("EXPLAIN " + PgSubmissionLog.APPEND_REPLIES)) {
+      explain.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+      explain.setArray(2, connection.createArrayOf("bool", java.util.Collections.nCopies(size, true).toArray()));
+      explain.setArray(3, connection.createArrayOf("text", java.util.Collections.nCopies(size, "ACCEPTED").toArray()));
+      explain.setArray(4, connection.createArrayOf("text", new Object[size]));
+      explain.setArray(5, connection.createArrayOf("text", new Object[size]));
+      explain.setArray(6, connection.createArrayOf("int4", java.util.Collections.nCopies(size, 1).toArray()));
+      StringBuilder lines = new StringBuilder();
+      try (java.sql.ResultSet rows = explain.executeQuery()) {
+        while (rows.next()) {
+          lines.append(rows.getString(1)).append('\n');
+        }
+      }
+      plan = lines.toString();
+    }
+
+    assertTrue(plan.contains("Index Only Scan using submissions_pkey on submitted")
+        || plan.contains("Index Scan using submissions_pkey on submitted"), plan);
+    assertTrue(!plan.contains("Seq Scan on submitted"), plan);
+  }
+
   @Test
   void submissionsAreRecordedWithTheirTermsAndRepliesMarkThemAcknowledged() {
     List<PlannedTransfer> planned = plan(3);

@@ -55,8 +55,8 @@ final class StateGauges implements AutoCloseable {
   private final List<Meter> meters = new ArrayList<>();
   private final Counter failures;
   private final Thread thread;
-  private volatile Map<String, Double> values = Map.of();
-  private volatile long refreshedAtNanos;
+  /** The last read and when it began, published together so the age always describes these values. */
+  private volatile Snapshot last = new Snapshot(Map.of(), 0);
   private volatile boolean running = true;
 
   StateGauges(MeterRegistry registry, Tags tags, String participant, DataSource dataSource, Database.Role role,
@@ -104,11 +104,11 @@ final class StateGauges implements AutoCloseable {
   }
 
   private double value(String key) {
-    return values.getOrDefault(key, Double.NaN);
+    return last.values().getOrDefault(key, Double.NaN);
   }
 
   private double ageSeconds() {
-    long at = refreshedAtNanos;
+    long at = last.startedAtNanos();
     return at == 0 ? Double.NaN : (System.nanoTime() - at) / 1e9;
   }
 
@@ -119,8 +119,7 @@ final class StateGauges implements AutoCloseable {
         // the values are as old as the read's start: a read that began before a change and ended
         // after it must not pass for one taken after it
         long startedAtNanos = System.nanoTime();
-        values = read();
-        refreshedAtNanos = startedAtNanos;
+        last = new Snapshot(read(), startedAtNanos);
         if (failing) {
           log.info("{}: state gauges read again", participant);
         }
@@ -166,6 +165,8 @@ final class StateGauges implements AutoCloseable {
     read.put(OLDEST_AGE, oldestAge);
     return Map.copyOf(read);
   }
+
+  private record Snapshot(Map<String, Double> values, long startedAtNanos) {}
 
   @Override
   public void close() {

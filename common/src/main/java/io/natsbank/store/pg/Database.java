@@ -110,6 +110,7 @@ public final class Database {
         Integer.toString(settings.queryTimeoutSeconds() + SOCKET_TIMEOUT_MARGIN_SECONDS));
     properties.setProperty("tcpKeepAlive", "true");
     properties.setProperty("options", "-c plan_cache_mode=" + PLAN_CACHE_MODE);
+    properties.setProperty("binaryTransferEnable", ArrayParameter.binaryArrayOids());
     return properties;
   }
 

@@ -160,7 +160,7 @@ final class RoundTrip {
       return;
     }
     try (PreparedStatement prepared = connection.prepareStatement(sql())) {
-      Parameters parameters = new Parameters(connection, prepared);
+      Parameters parameters = new Parameters(prepared);
       for (Statement statement : statements) {
         statement.binding().bind(parameters);
       }
@@ -271,31 +271,29 @@ final class RoundTrip {
 
   /** The parameters of the whole round trip, bound one after the other. */
   static final class Parameters {
-    private final Connection connection;
     private final PreparedStatement statement;
     private int next = 1;
 
-    private Parameters(Connection connection, PreparedStatement statement) {
-      this.connection = connection;
+    private Parameters(PreparedStatement statement) {
       this.statement = statement;
     }
 
-    Parameters array(String elementType, Object[] values) throws SQLException {
-      statement.setArray(next++, connection.createArrayOf(elementType, values));
+    Parameters array(ArrayParameter.Element element, Object[] values) throws SQLException {
+      statement.setObject(next++, new ArrayParameter(element, values));
       return this;
     }
 
     /** Sorted: the server then takes locks and reads index pages in key order. */
     Parameters uuids(Collection<UUID> ids) throws SQLException {
-      return array("uuid", new TreeSet<>(ids).toArray());
+      return array(ArrayParameter.Element.UUID, new TreeSet<>(ids).toArray());
     }
 
     Parameters texts(Collection<String> values) throws SQLException {
-      return array("text", new TreeSet<>(values).toArray());
+      return array(ArrayParameter.Element.TEXT, new TreeSet<>(values).toArray());
     }
 
     Parameters bigints(Collection<Long> values) throws SQLException {
-      return array("bigint", new TreeSet<>(values).toArray());
+      return array(ArrayParameter.Element.INT8, new TreeSet<>(values).toArray());
     }
 
     Parameters instant(long epochMillis) throws SQLException {
@@ -315,7 +313,7 @@ final class RoundTrip {
 
     /** Every column of {@code columns}, one array parameter each. */
     Parameters columns(ColumnArrays columns) throws SQLException {
-      next = columns.bind(connection, statement, next);
+      next = columns.bind(statement, next);
       return this;
     }
   }

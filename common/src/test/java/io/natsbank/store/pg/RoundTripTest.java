@@ -58,8 +58,8 @@ class RoundTripTest {
       RoundTrip trip = new RoundTrip()
           .command("setting the timeout", "SET LOCAL statement_timeout = 5000")
           .write("inserting", "INSERT INTO notes SELECT * FROM unnest(?::uuid[], ?::text[])",
-              parameters -> parameters.array("uuid", new Object[] {first, second})
-                  .array("text", new Object[] {"one", "two"}),
+              parameters -> parameters.array(ArrayParameter.Element.UUID, new Object[] {first, second})
+                  .array(ArrayParameter.Element.TEXT, new Object[] {"one", "two"}),
               RowCount.eachOnce("insert into notes", List.of(first, second), id -> id))
           .write("updating", "UPDATE notes SET body = body || ? WHERE id = ANY(?)",
               parameters -> parameters.text("!").uuids(List.of(second)),
@@ -106,7 +106,7 @@ class RoundTripTest {
       connection.setAutoCommit(false);
       RoundTrip trip = new RoundTrip()
           .write("updating nothing", "UPDATE notes SET body = 'x' WHERE id = ANY(?)",
-              parameters -> parameters.array("uuid", new Object[] {UUID.randomUUID()}),
+              parameters -> parameters.array(ArrayParameter.Element.UUID, new Object[] {UUID.randomUUID()}),
               RowCount.eachOnce("update of notes", List.of("one key"), key -> key))
           .write("inserting", "INSERT INTO notes VALUES (?::uuid, 'never')", parameters -> parameters.text(kept.toString()),
               RowCount.eachOnce("insert into notes", List.of(kept), id -> id))

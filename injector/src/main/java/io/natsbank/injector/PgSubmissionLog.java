@@ -1,5 +1,6 @@
 package io.natsbank.injector;
 
+import io.natsbank.store.pg.ArrayParameter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -190,13 +191,13 @@ public final class PgSubmissionLog implements SubmissionLog {
     try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
       statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
       statement.setLong(1, runId);
-      statement.setArray(2, connection.createArrayOf("uuid", ids));
+      statement.setObject(2, ArrayParameter.of("uuid", ids));
       for (int column = 0; column < 4; column++) {
-        statement.setArray(3 + column, connection.createArrayOf("text", text[column]));
+        statement.setObject(3 + column, ArrayParameter.of("text", text[column]));
       }
-      statement.setArray(7, connection.createArrayOf("numeric", amounts));
-      statement.setArray(8, connection.createArrayOf("text", text[4]));
-      statement.setArray(9, connection.createArrayOf("text", text[5]));
+      statement.setObject(7, ArrayParameter.of("numeric", amounts));
+      statement.setObject(8, ArrayParameter.of("text", text[4]));
+      statement.setObject(9, ArrayParameter.of("text", text[5]));
       int inserted = statement.executeUpdate();
       if (!connection.getAutoCommit()) {
         connection.commit();
@@ -209,7 +210,7 @@ public final class PgSubmissionLog implements SubmissionLog {
     try (PreparedStatement statement = connection.prepareStatement(COUNT_STORED)) {
       statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
       statement.setLong(1, runId);
-      statement.setArray(2, connection.createArrayOf("uuid", ids));
+      statement.setObject(2, ArrayParameter.of("uuid", ids));
       try (ResultSet rows = statement.executeQuery()) {
         rows.next();
         long count = rows.getLong(1);
@@ -424,12 +425,12 @@ public final class PgSubmissionLog implements SubmissionLog {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(APPEND_REPLIES)) {
       statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-      statement.setArray(1, connection.createArrayOf("uuid", ids));
-      statement.setArray(2, connection.createArrayOf("bool", acknowledged));
-      statement.setArray(3, connection.createArrayOf("text", results));
-      statement.setArray(4, connection.createArrayOf("text", states));
-      statement.setArray(5, connection.createArrayOf("text", codes));
-      statement.setArray(6, connection.createArrayOf("int4", attempts));
+      statement.setObject(1, ArrayParameter.of("uuid", ids));
+      statement.setObject(2, ArrayParameter.of("bool", acknowledged));
+      statement.setObject(3, ArrayParameter.of("text", results));
+      statement.setObject(4, ArrayParameter.of("text", states));
+      statement.setObject(5, ArrayParameter.of("text", codes));
+      statement.setObject(6, ArrayParameter.of("int4", attempts));
       int appended = statement.executeUpdate();
       if (!connection.getAutoCommit()) {
         connection.commit();

@@ -19,7 +19,7 @@ import org.postgresql.util.PGobject;
  * {@link Element}; on any other connection it sends {@link #getValue()}, the text form, which the
  * server reads as before.
  */
-final class ArrayParameter extends PGobject implements PGBinaryObject {
+public final class ArrayParameter extends PGobject implements PGBinaryObject {
   /** Microseconds from the Unix epoch to PostgreSQL's, 2000-01-01 00:00:00 UTC. */
   private static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
   private static final int NUMERIC_POSITIVE = 0x0000;
@@ -55,6 +55,14 @@ final class ArrayParameter extends PGobject implements PGBinaryObject {
       }
       throw new IllegalArgumentException("no array parameter of element type '" + typeName + "'");
     }
+  }
+
+  /**
+   * An array of {@code typeName} elements ("uuid", "text", "numeric", "bool", "int4", "int8",
+   * "timestamptz"), for {@code PreparedStatement.setObject}; the values as for the constructor.
+   */
+  public static ArrayParameter of(String typeName, Object[] values) {
+    return new ArrayParameter(Element.named(typeName), values);
   }
 
   /** What {@link Database#open} adds to {@code binaryTransferEnable}: every array type above. */

@@ -14,7 +14,7 @@ import java.sql.SQLException;
  * time zone nor a decimal's notation.
  */
 final class ColumnArrays {
-  /** The element type of each column, as PostgreSQL names it ("uuid", "text", "numeric", ...). */
+  /** The element type of each column, named as PostgreSQL names it ("uuid", "text", "numeric", ...). */
   private final ArrayParameter.Element[] types;
   private final Object[][] columns;
   private int row = -1;

@@ -3,6 +3,7 @@ package io.natsbank.injector;
 import com.zaxxer.hikari.HikariDataSource;
 import io.natsbank.protocol.Currency;
 import io.natsbank.protocol.Money;
+import io.natsbank.store.pg.ArrayParameter;
 import io.natsbank.store.pg.Database;
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -133,9 +134,9 @@ public final class Setup {
       statement.setString(1, currency.name());
       statement.setBigDecimal(2, opening.amount());
       statement.setBigDecimal(3, opening.amount());
-      statement.setArray(4, connection.createArrayOf("text", ids));
-      statement.setArray(5, connection.createArrayOf("bool", closed));
-      statement.setArray(6, connection.createArrayOf("numeric", creditMax));
+      statement.setObject(4, ArrayParameter.of("text", ids));
+      statement.setObject(5, ArrayParameter.of("bool", closed));
+      statement.setObject(6, ArrayParameter.of("numeric", creditMax));
       int added = statement.executeUpdate();
       if (!connection.getAutoCommit()) {
         connection.commit();

@@ -3,6 +3,7 @@ package io.natsbank.injector.bench;
 import com.zaxxer.hikari.HikariDataSource;
 import io.natsbank.injector.Auditor;
 import io.natsbank.injector.ParticipantDatabases;
+import io.natsbank.store.pg.ArrayParameter;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -70,7 +71,7 @@ final class PhaseDatabases implements AutoCloseable {
         PreparedStatement statement = connection.prepareStatement(
             "SELECT datname, xact_commit FROM pg_stat_database WHERE datname = ANY(?) ORDER BY datname")) {
       statement.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-      statement.setArray(1, connection.createArrayOf("text", names.toArray()));
+      statement.setObject(1, ArrayParameter.of("text", names.toArray()));
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
           commits.put(rows.getString(1), rows.getLong(2));

@@ -35,7 +35,9 @@ public final class ArrayParameter extends PGobject implements PGBinaryObject {
     INT4("int4", 23, 1007),
     INT8("int8", 20, 1016),
     /** Values are epoch milliseconds ({@code Long}). */
-    TIMESTAMPTZ("timestamptz", 1184, 1185);
+    TIMESTAMPTZ("timestamptz", 1184, 1185),
+    /** Values are {@link RowLocation}s. */
+    TID("tid", 27, 1010);
 
     final String typeName;
     final int oid;
@@ -59,7 +61,7 @@ public final class ArrayParameter extends PGobject implements PGBinaryObject {
 
   /**
    * An array of {@code typeName} elements ("uuid", "text", "numeric", "bool", "int4", "int8",
-   * "timestamptz"), for {@code PreparedStatement.setObject}; the values as for the constructor.
+   * "timestamptz", "tid"), for {@code PreparedStatement.setObject}; the values as for the constructor.
    */
   public static ArrayParameter of(String typeName, Object[] values) {
     return new ArrayParameter(Element.named(typeName), values);
@@ -80,7 +82,7 @@ public final class ArrayParameter extends PGobject implements PGBinaryObject {
 
   /**
    * @param values the elements, each of the Java type of {@code element} (UUID, String, BigDecimal,
-   *     Boolean, Integer, Long; Long epoch millis for timestamptz) or null; kept, not copied
+   *     Boolean, Integer, Long; Long epoch millis for timestamptz; RowLocation for tid) or null; kept, not copied
    */
   ArrayParameter(Element element, Object[] values) {
     this.element = element;
@@ -190,6 +192,10 @@ public final class ArrayParameter extends PGobject implements PGBinaryObject {
       case INT8 -> ByteBuffer.allocate(8).putLong((Long) value).array();
       case TIMESTAMPTZ -> ByteBuffer.allocate(8)
           .putLong(Math.addExact(Math.multiplyExact((Long) value, 1000L), -POSTGRES_EPOCH_MICROS)).array();
+      case TID -> {
+        RowLocation location = (RowLocation) value;
+        yield ByteBuffer.allocate(6).putInt((int) location.page()).putShort((short) location.item()).array();
+      }
     };
   }
 

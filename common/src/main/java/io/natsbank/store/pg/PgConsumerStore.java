@@ -27,13 +27,13 @@ public final class PgConsumerStore implements ConsumerStore {
    */
   public static final String UNCONFIRMED = "NOT confirmed";
 
-  static final String CLAIM_DUE_SQL = "SELECT " + PostingRows.COLUMNS + " FROM postings"
+  static final String CLAIM_DUE_SQL = "SELECT ctid, " + PostingRows.COLUMNS + " FROM postings"
       + " WHERE " + UNCONFIRMED + " AND next_resend_at <= ?"
       + " ORDER BY next_resend_at LIMIT ? FOR UPDATE SKIP LOCKED";
 
   static final StateTable<ConsumerPosting> POSTINGS = new StateTable<>(
       new StateTable.Statements("postings", PostingRows.COLUMNS, PostingRows.INSERT_SQL, PostingRows.INSERT_TYPES,
-          PostingRows.UPDATE_SQL, PostingRows.UPDATE_TYPES, CLAIM_DUE_SQL),
+          PostingRows.UPDATE_SQL, PostingRows.UPDATE_BY_LOCATION_SQL, PostingRows.UPDATE_TYPES, CLAIM_DUE_SQL),
       ConsumerPosting::id, PostingRows::posting, PostingRows::addInsert, PostingRows::addUpdate);
 
   private final PgTransactions transactions;

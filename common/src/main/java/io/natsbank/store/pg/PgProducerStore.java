@@ -30,7 +30,7 @@ public final class PgProducerStore implements ProducerStore {
    */
   public static final String UNFINISHED = "status IN ('PENDING', 'ACKED')";
 
-  static final String CLAIM_DUE_SQL = "SELECT " + TransferRows.COLUMNS + " FROM transfers"
+  static final String CLAIM_DUE_SQL = "SELECT ctid, " + TransferRows.COLUMNS + " FROM transfers"
       + " WHERE " + UNFINISHED + " AND next_attempt_at <= ?"
       + " ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED";
 
@@ -38,7 +38,7 @@ public final class PgProducerStore implements ProducerStore {
 
   static final StateTable<ProducerTransfer> TRANSFERS = new StateTable<>(
       new StateTable.Statements("transfers", TransferRows.COLUMNS, TransferRows.INSERT_SQL, TransferRows.INSERT_TYPES,
-          TransferRows.UPDATE_SQL, TransferRows.UPDATE_TYPES, CLAIM_DUE_SQL),
+          TransferRows.UPDATE_SQL, TransferRows.UPDATE_BY_LOCATION_SQL, TransferRows.UPDATE_TYPES, CLAIM_DUE_SQL),
       ProducerTransfer::id, TransferRows::transfer, TransferRows::addInsert, TransferRows::addUpdate);
 
   private final PgTransactions transactions;

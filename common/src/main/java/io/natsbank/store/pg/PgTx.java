@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -29,6 +31,11 @@ abstract class PgTx {
   private int openingStatements;
   private int roundTrips;
   private SqlFailure failure;
+  /**
+   * Where this transaction found the rows of its participant's state table that it holds locked,
+   * by transfer id ({@link StateTable}); a row's entry goes when the transaction writes the row.
+   */
+  private final Map<UUID, RowLocation> lockedRows = new HashMap<>();
 
   PgTx(Connection connection) {
     this.connection = connection;
@@ -91,6 +98,10 @@ abstract class PgTx {
   /** How many round trips this transaction has made so far, the commit's own counted if it had one. */
   final int roundTrips() {
     return roundTrips;
+  }
+
+  final Map<UUID, RowLocation> lockedRows() {
+    return lockedRows;
   }
 
   final Connection connection() {

@@ -25,10 +25,14 @@ final class PostingRows {
    * The terms never change. The decision is written too, although it never changes either: the
    * trigger {@code postings_decision_is_final} then refuses a programmer error instead of hiding it.
    */
-  static final String UPDATE_SQL = "UPDATE postings p SET decision = u.decision, cause = u.cause, reason = u.reason, "
+  static final String UPDATE_SET = "decision = u.decision, cause = u.cause, reason = u.reason, "
       + "confirmed = u.confirmed, responses = u.responses, next_resend_at = u.next_resend_at, "
-      + "confirmed_at = u.confirmed_at FROM unnest(" + Sql.arrayParameters(UPDATE_TYPES) + ") "
-      + "AS u(id, decision, cause, reason, confirmed, responses, next_resend_at, confirmed_at) WHERE p.id = u.id";
+      + "confirmed_at = u.confirmed_at";
+  static final String UPDATE_COLUMNS =
+      "id, decision, cause, reason, confirmed, responses, next_resend_at, confirmed_at";
+  static final String UPDATE_SQL = Sql.updateByKey("postings", UPDATE_SET, UPDATE_COLUMNS, UPDATE_TYPES);
+  static final String UPDATE_BY_LOCATION_SQL =
+      Sql.updateByLocation("postings", UPDATE_SET, UPDATE_COLUMNS, UPDATE_TYPES);
 
   private PostingRows() {}
 

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Collection;
 
 /**
@@ -66,6 +67,31 @@ final class Sql {
     Invariants.check(withinScale, "stored amounts have at most the currency's " + scale + " decimals",
         column + "=" + value.toPlainString());
     return value.setScale(scale, RoundingMode.UNNECESSARY);
+  }
+
+  /**
+   * {@code UPDATE table t SET set FROM unnest(arrays) AS u(columns) WHERE t.id = u.id}: one statement
+   * that writes every row of a batch, one array per column ({@code types}, the first the ids), each
+   * row found by its primary key.
+   */
+  static String updateByKey(String table, String set, String columns, String... types) {
+    return "UPDATE " + table + " t SET " + set + " FROM unnest(" + arrayParameters(types) + ") AS u(" + columns
+        + ") WHERE t.id = u.id";
+  }
+
+  /**
+   * {@link #updateByKey} with the rows' locations as one more array, the last parameter: each row is
+   * read from its page ({@link RowLocation}, a TID scan), and written only if the row there still has
+   * the id it is written for, so a location gone stale writes nothing and fails the row-count check.
+   * The id test is written so that it cannot be an index condition: on a small table the planner
+   * finds a descent of the primary key cheaper than the page read, and a store transaction keeps the
+   * plan it made first ({@link PgTransactions#PLANNER_SQL}) however large the table grows.
+   */
+  static String updateByLocation(String table, String set, String columns, String... types) {
+    String[] withLocation = Arrays.copyOf(types, types.length + 1);
+    withLocation[types.length] = "tid";
+    return "UPDATE " + table + " t SET " + set + " FROM unnest(" + arrayParameters(withLocation) + ") AS u("
+        + columns + ", row_location) WHERE t.ctid = u.row_location AND (t.id = u.id) IS TRUE";
   }
 
   /** {@code ?::uuid[], ?::text[], ...}: one array parameter per element type, for {@code unnest}. */

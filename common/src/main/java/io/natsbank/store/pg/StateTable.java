@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +20,12 @@ import java.util.function.Function;
  * The statements a participant runs on its table of transfer states (the producer's
  * {@code transfers}, the consumer's {@code postings}): one row per transfer id, found, locked,
  * claimed for a re-send, and inserted and updated a whole batch per statement ({@link ColumnArrays}).
+ *
+ * <p>A row this transaction has locked (found for update, or claimed) is updated by its location
+ * ({@link RowLocation}), read with the lock, so the update reads its page directly instead of
+ * descending the primary key once more. Measured in interleaved closed loops, 1 producer + 1
+ * consumer: 9,151 and 8,742 transfers/s against 8,689 and 8,555 without, 180.7 and 191.6 µs of CPU
+ * per transfer against 189.4 and 193.9.
  */
 final class StateTable<T> {
   /** Puts one row's values into the current row of the column arrays. */
@@ -34,16 +41,24 @@ final class StateTable<T> {
 
   /**
    * The SQL of one table. The insert and the update take one array parameter per entry of their
-   * types; {@code claimDueSql} takes (now, limit) and must match the table's partial index.
+   * types, the update by location one more, the rows' locations, last ({@link Sql#updateByLocation});
+   * {@code claimDueSql} takes (now, limit), must match the table's partial index, and selects
+   * {@code ctid} with the columns.
    */
   record Statements(String table, String columns, String insertSql, String[] insertTypes, String updateSql,
-      String[] updateTypes, String claimDueSql) {
+      String updateByLocationSql, String[] updateTypes, String claimDueSql) {
+    Statements {
+      if (!claimDueSql.startsWith("SELECT ctid, ")) {
+        throw new IllegalArgumentException("the re-send claim of " + table + " must select ctid first: " + claimDueSql);
+      }
+    }
+
     String findSql() {
       return "SELECT " + columns + " FROM " + table + " WHERE id = ?";
     }
 
     String findForUpdateSql() {
-      return "SELECT " + columns + " FROM " + table + " WHERE id = ANY(?) ORDER BY id FOR UPDATE";
+      return "SELECT ctid, " + columns + " FROM " + table + " WHERE id = ANY(?) ORDER BY id FOR UPDATE";
     }
   }
 
@@ -94,7 +109,7 @@ final class StateTable<T> {
     }
     Sql.checkSize("findForUpdate", ids);
     tx.queue().query("locking " + ids.size() + " " + statements.table(), statements.findForUpdateSql(),
-        parameters -> parameters.uuids(ids), rows -> readAll(rows, row -> found.put(idOf.apply(row), row)));
+        parameters -> parameters.uuids(ids), rows -> readLocked(rows, tx, row -> found.put(idOf.apply(row), row)));
     return found;
   }
 
@@ -106,7 +121,7 @@ final class StateTable<T> {
     }
     List<T> claimed = new ArrayList<>();
     tx.queue().query("claiming due " + statements.table(), statements.claimDueSql(),
-        parameters -> parameters.instant(nowMillis).integer(limit), rows -> readAll(rows, claimed::add));
+        parameters -> parameters.instant(nowMillis).integer(limit), rows -> readLocked(rows, tx, claimed::add));
     tx.send();
     return claimed;
   }
@@ -116,9 +131,30 @@ final class StateTable<T> {
         "insert into " + statements.table());
   }
 
+  /**
+   * Queues the update of {@code rows}: by their locations when this transaction has locked every one
+   * of them and not written them since, else by key. Either way their locations are forgotten: the
+   * update gives each row a new one.
+   */
   void update(PgTx tx, Collection<T> rows) {
-    write(tx, rows, statements.updateSql(), statements.updateTypes(), updateWriter,
-        "update of " + statements.table());
+    Map<UUID, RowLocation> locations = tx.lockedRows();
+    boolean located = true;
+    for (T row : rows) {
+      located &= locations.containsKey(idOf.apply(row));
+    }
+    String what = "update of " + statements.table();
+    if (!located) {
+      write(tx, rows, statements.updateSql(), statements.updateTypes(), updateWriter, what);
+    } else {
+      String[] types = statements.updateTypes();
+      String[] withLocation = Arrays.copyOf(types, types.length + 1);
+      withLocation[types.length] = "tid";
+      write(tx, rows, statements.updateByLocationSql(), withLocation, (columns, row) -> {
+        updateWriter.write(columns, row);
+        columns.set(types.length, locations.get(idOf.apply(row)));
+      }, what);
+    }
+    rows.forEach(row -> locations.remove(idOf.apply(row)));
   }
 
   /**
@@ -142,6 +178,15 @@ final class StateTable<T> {
   private void readAll(ResultSet results, Consumer<T> each) throws SQLException {
     while (results.next()) {
       each.accept(mapper.map(results));
+    }
+  }
+
+  /** {@link #readAll} of rows this transaction has locked, noting where each one is. */
+  private void readLocked(ResultSet results, PgTx tx, Consumer<T> each) throws SQLException {
+    while (results.next()) {
+      T row = mapper.map(results);
+      tx.lockedRows().put(idOf.apply(row), RowLocation.parse(results.getString("ctid")));
+      each.accept(row);
     }
   }
 }

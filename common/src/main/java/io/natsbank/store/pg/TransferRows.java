@@ -22,10 +22,12 @@ final class TransferRows {
       "INSERT INTO transfers (" + COLUMNS + ") SELECT * FROM unnest(" + Sql.arrayParameters(INSERT_TYPES) + ")";
   static final String[] UPDATE_TYPES = {"uuid", "text", "text", "text", "bool", "int4", "timestamptz", "timestamptz"};
   /** The terms never change, so only the state is written; one statement per batch. */
-  static final String UPDATE_SQL = "UPDATE transfers t SET status = u.status, cause = u.cause, reason = u.reason, "
-      + "sent = u.sent, attempts = u.attempts, next_attempt_at = u.next_attempt_at, finished_at = u.finished_at "
-      + "FROM unnest(" + Sql.arrayParameters(UPDATE_TYPES) + ") "
-      + "AS u(id, status, cause, reason, sent, attempts, next_attempt_at, finished_at) WHERE t.id = u.id";
+  static final String UPDATE_SET = "status = u.status, cause = u.cause, reason = u.reason, sent = u.sent, "
+      + "attempts = u.attempts, next_attempt_at = u.next_attempt_at, finished_at = u.finished_at";
+  static final String UPDATE_COLUMNS = "id, status, cause, reason, sent, attempts, next_attempt_at, finished_at";
+  static final String UPDATE_SQL = Sql.updateByKey("transfers", UPDATE_SET, UPDATE_COLUMNS, UPDATE_TYPES);
+  static final String UPDATE_BY_LOCATION_SQL =
+      Sql.updateByLocation("transfers", UPDATE_SET, UPDATE_COLUMNS, UPDATE_TYPES);
 
   private TransferRows() {}
 

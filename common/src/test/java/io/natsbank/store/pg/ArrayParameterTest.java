@@ -44,6 +44,9 @@ class ArrayParameterTest {
   /** Epoch millis, before and after PostgreSQL's epoch of 2000, and the Unix epoch itself. */
   private static final Object[] INSTANTS = {0L, 1L, 946_684_800_000L, 946_684_799_999L, 946_684_800_001L,
       1_796_000_000_123L, -86_400_000L, null};
+  /** Row locations, the largest page and item numbers included (unsigned on the server). */
+  private static final Object[] LOCATIONS = {new RowLocation(0, 1), new RowLocation(12_345, 67), null,
+      new RowLocation(RowLocation.PAGE_MAX, RowLocation.ITEM_MAX), new RowLocation(2_147_483_648L, 32_768)};
 
   private static TestDatabase database;
 
@@ -138,6 +141,8 @@ class ArrayParameterTest {
         (rows, i) -> rows.getObject(i, Long.class)));
     assertEquals(Arrays.asList(INSTANTS), readBack(connection, Element.TIMESTAMPTZ, INSTANTS,
         "(extract(epoch FROM x) * 1000)::bigint", (rows, i) -> rows.getObject(i, Long.class)));
+    assertEquals(Arrays.asList(LOCATIONS), readBack(connection, Element.TID, LOCATIONS, "x::text",
+        (rows, i) -> rows.getString(i) == null ? null : RowLocation.parse(rows.getString(i))));
   }
 
   private interface Column {

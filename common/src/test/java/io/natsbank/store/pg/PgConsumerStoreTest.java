@@ -131,6 +131,31 @@ class PgConsumerStoreTest extends ConsumerStoreContract {
     assertEquals(0L, Jdbc.count(database.dataSource(), "SELECT count(*) FROM entries"));
   }
 
+  /** A posting this transaction has locked is confirmed by its location, one it has not by its key. */
+  @Test
+  void aLockedPostingIsUpdatedByItsLocationAndOneNotLockedByItsKey() {
+    ConsumerPosting locked = okUnconfirmed(UUID.randomUUID(), T0);
+    ConsumerPosting notLocked = okUnconfirmed(UUID.randomUUID(), T0);
+    insert(locked, notLocked);
+
+    long[] indexScans = store.inTransaction(tx -> {
+      PgTx pg = (PgTx) tx;
+      tx.findForUpdate(List.of(locked.id()));
+      long before = TransactionStats.indexScans(pg, "postings");
+      tx.update(List.of(confirmed(locked, T0 + 100)));
+      pg.send();
+      long afterLocated = TransactionStats.indexScans(pg, "postings");
+      tx.update(List.of(confirmed(notLocked, T0 + 100)));
+      pg.send();
+      return new long[] {afterLocated - before, TransactionStats.indexScans(pg, "postings") - afterLocated};
+    });
+
+    assertEquals(0, indexScans[0], "index scans of the update by location");
+    assertTrue(indexScans[1] >= 1, "index scans of the update by key: " + indexScans[1]);
+    assertEquals(Optional.of(confirmed(locked, T0 + 100)), store.find(locked.id()));
+    assertEquals(Optional.of(confirmed(notLocked, T0 + 100)), store.find(notLocked.id()));
+  }
+
   @Test
   void claimDueUsesThePartialIndexOnUnconfirmedPostings() {
     Jdbc.execute(database.dataSource(), "INSERT INTO postings (" + PostingRows.COLUMNS + ")"

@@ -307,6 +307,89 @@ class PgProducerStoreTest extends ProducerStoreContract {
     assertEquals(ALICE.balance(), balance("alice"));
   }
 
+  /** A transfer this transaction has locked is written by its location: that update descends no index. */
+  @Test
+  void aLockedTransferIsUpdatedByItsLocationAndOneNotLockedByItsKey() {
+    ProducerTransfer locked = pending(UUID.randomUUID(), T0);
+    ProducerTransfer notLocked = pending(UUID.randomUUID(), T0);
+    insert(locked, notLocked);
+
+    long[] indexScans = store.inTransaction(tx -> {
+      PgTx pg = (PgTx) tx;
+      tx.findForUpdate(List.of(locked.id()));
+      long before = TransactionStats.indexScans(pg, "transfers");
+      tx.update(List.of(ackedLater(locked)));
+      pg.send();
+      long afterLocated = TransactionStats.indexScans(pg, "transfers");
+      tx.update(List.of(ackedLater(notLocked)));
+      pg.send();
+      return new long[] {afterLocated - before, TransactionStats.indexScans(pg, "transfers") - afterLocated};
+    });
+
+    assertEquals(0, indexScans[0], "index scans of the update by location");
+    assertTrue(indexScans[1] >= 1, "index scans of the update by key: " + indexScans[1]);
+    assertEquals(Optional.of(ackedLater(locked)), store.find(locked.id()));
+    assertEquals(Optional.of(ackedLater(notLocked)), store.find(notLocked.id()));
+  }
+
+  /** A claimed transfer is located too, and a second update in the same transaction goes by key. */
+  @Test
+  void aClaimedTransferIsUpdatedByItsLocationOnceAndThenByItsKey() {
+    ProducerTransfer due = pending(UUID.randomUUID(), T0);
+    insert(due);
+
+    long[] indexScans = store.inTransaction(tx -> {
+      PgTx pg = (PgTx) tx;
+      assertEquals(List.of(due), tx.claimDue(T0, 10));
+      long before = TransactionStats.indexScans(pg, "transfers");
+      tx.update(List.of(ackedLater(due)));
+      pg.send();
+      long afterFirst = TransactionStats.indexScans(pg, "transfers");
+      tx.update(List.of(okLater(due)));
+      pg.send();
+      return new long[] {afterFirst - before, TransactionStats.indexScans(pg, "transfers") - afterFirst};
+    });
+
+    assertEquals(0, indexScans[0], "index scans of the first update, by location");
+    assertTrue(indexScans[1] >= 1, "index scans of the second update, by key: " + indexScans[1]);
+    assertEquals(Optional.of(okLater(due)), store.find(due.id()));
+  }
+
+  /**
+   * Should a location ever go stale (the row written since it was read: not something the store
+   * does), the update writes nothing, its row count says so, and the transaction rolls back.
+   */
+  @Test
+  void anUpdateByALocationThatWentStaleWritesNothingAndFails() {
+    ProducerTransfer stored = pending(UUID.randomUUID(), T0);
+    insert(stored);
+
+    InvariantViolation failure = assertThrows(InvariantViolation.class, () -> store.inTransaction(tx -> {
+      tx.findForUpdate(List.of(stored.id()));
+      try (java.sql.Statement statement = ((PgTx) tx).connection().createStatement()) {
+        statement.execute("UPDATE transfers SET attempts = attempts WHERE id = '" + stored.id() + "'");
+      } catch (SQLException e) {
+        throw new IllegalStateException(e);
+      }
+      tx.update(List.of(ackedLater(stored)));
+      return null;
+    }));
+
+    assertTrue(failure.getMessage().contains("update of transfers"), failure.getMessage());
+    assertEquals(Optional.of(stored), store.find(stored.id()));
+  }
+
+  private static ProducerTransfer ackedLater(ProducerTransfer transfer) {
+    return new ProducerTransfer(transfer.id(), transfer.terms(), TransferStatus.ACKED, null, null, true,
+        transfer.attempts() + 1, transfer.nextAttemptAtMillis() + 1_000, transfer.createdAtMillis(), 0);
+  }
+
+  private static ProducerTransfer okLater(ProducerTransfer transfer) {
+    return new ProducerTransfer(transfer.id(), transfer.terms(), TransferStatus.OK, null, null, true,
+        transfer.attempts() + 1, transfer.nextAttemptAtMillis() + 1_000, transfer.createdAtMillis(),
+        transfer.createdAtMillis() + 5_000);
+  }
+
   @Test
   void claimDueUsesThePartialIndexOnUnfinishedTransfers() {
     Jdbc.execute(database.dataSource(), "INSERT INTO transfers (" + TransferRows.COLUMNS + ")"

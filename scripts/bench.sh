@@ -195,6 +195,15 @@ phase() {
   injector audit --producers "$producers" --consumers "$consumers" --wait-quiet-seconds 300 \
     | tee "$out/audit-$label.txt" >&2 || die "[$label] the audit is not clean: the run failed (see $out/audit-$label.txt)"
   [ "$status" = 0 ] || die "[$label] the bench phase reported failed or unfinished transfers (exit $status)"
+  # A clean audit of fewer transfers than the phase made audits something else: the databases were
+  # reset or dropped under the run (another benchmark on the same machine, say).
+  local made audited
+  made=$(awk -v head="bench $label:" 'index($0, head) == 1 {
+    for (i = 1; i <= NF; i++) if ($i ~ /^transfers=/) {split($i, v, "="); print v[2]}}' "$out/$label.txt")
+  audited=$(awk '/^audit: transfers=/ {split($2, v, "="); print v[2]}' "$out/audit-$label.txt")
+  [ "${made:-0}" -gt 0 ] || die "[$label] the phase made no transfers (see $out/$label.txt)"
+  [ "${audited:-0}" -ge "$made" ] || die "[$label] the audit saw ${audited:-no} transfers, fewer than the" \
+    "phase's $made: the databases changed under the run (see $out/audit-$label.txt)"
 }
 
 [ "$(psql_admin -c 'SHOW synchronous_commit')" = on ] || die "synchronous_commit must be on for a fair benchmark"

@@ -139,15 +139,10 @@ class PgConsumerStoreTest extends ConsumerStoreContract {
     insert(locked, notLocked);
 
     long[] indexScans = store.inTransaction(tx -> {
-      PgTx pg = (PgTx) tx;
       tx.findForUpdate(List.of(locked.id()));
-      long before = TransactionStats.indexScans(pg, "postings");
-      tx.update(List.of(confirmed(locked, T0 + 100)));
-      pg.send();
-      long afterLocated = TransactionStats.indexScans(pg, "postings");
-      tx.update(List.of(confirmed(notLocked, T0 + 100)));
-      pg.send();
-      return new long[] {afterLocated - before, TransactionStats.indexScans(pg, "postings") - afterLocated};
+      return TransactionStats.indexScansOfEach((PgTx) tx, "postings",
+          () -> tx.update(List.of(confirmed(locked, T0 + 100))),
+          () -> tx.update(List.of(confirmed(notLocked, T0 + 100))));
     });
 
     assertEquals(0, indexScans[0], "index scans of the update by location");

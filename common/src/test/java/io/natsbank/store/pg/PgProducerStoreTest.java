@@ -315,15 +315,9 @@ class PgProducerStoreTest extends ProducerStoreContract {
     insert(locked, notLocked);
 
     long[] indexScans = store.inTransaction(tx -> {
-      PgTx pg = (PgTx) tx;
       tx.findForUpdate(List.of(locked.id()));
-      long before = TransactionStats.indexScans(pg, "transfers");
-      tx.update(List.of(ackedLater(locked)));
-      pg.send();
-      long afterLocated = TransactionStats.indexScans(pg, "transfers");
-      tx.update(List.of(ackedLater(notLocked)));
-      pg.send();
-      return new long[] {afterLocated - before, TransactionStats.indexScans(pg, "transfers") - afterLocated};
+      return TransactionStats.indexScansOfEach((PgTx) tx, "transfers",
+          () -> tx.update(List.of(ackedLater(locked))), () -> tx.update(List.of(ackedLater(notLocked))));
     });
 
     assertEquals(0, indexScans[0], "index scans of the update by location");
@@ -339,15 +333,9 @@ class PgProducerStoreTest extends ProducerStoreContract {
     insert(due);
 
     long[] indexScans = store.inTransaction(tx -> {
-      PgTx pg = (PgTx) tx;
       assertEquals(List.of(due), tx.claimDue(T0, 10));
-      long before = TransactionStats.indexScans(pg, "transfers");
-      tx.update(List.of(ackedLater(due)));
-      pg.send();
-      long afterFirst = TransactionStats.indexScans(pg, "transfers");
-      tx.update(List.of(okLater(due)));
-      pg.send();
-      return new long[] {afterFirst - before, TransactionStats.indexScans(pg, "transfers") - afterFirst};
+      return TransactionStats.indexScansOfEach((PgTx) tx, "transfers",
+          () -> tx.update(List.of(ackedLater(due))), () -> tx.update(List.of(okLater(due))));
     });
 
     assertEquals(0, indexScans[0], "index scans of the first update, by location");

@@ -10,6 +10,21 @@ import java.sql.Statement;
 final class TransactionStats {
   private TransactionStats() {}
 
+  /**
+   * Runs each step in {@code tx}, sending what it queued, and returns how many index scans of
+   * {@code table} each one made.
+   */
+  static long[] indexScansOfEach(PgTx tx, String table, Runnable... steps) {
+    long[] scans = new long[steps.length];
+    for (int i = 0; i < steps.length; i++) {
+      long before = indexScans(tx, table);
+      steps[i].run();
+      tx.send();
+      scans[i] = indexScans(tx, table) - before;
+    }
+    return scans;
+  }
+
   /** Index scans of {@code table} in this transaction, every index of it together. */
   static long indexScans(PgTx tx, String table) {
     try (Statement statement = tx.connection().createStatement();

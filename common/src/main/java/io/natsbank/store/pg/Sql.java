@@ -88,10 +88,15 @@ final class Sql {
    * plan it made first ({@link PgTransactions#PLANNER_SQL}) however large the table grows.
    */
   static String updateByLocation(String table, String set, String columns, String... types) {
-    String[] withLocation = Arrays.copyOf(types, types.length + 1);
-    withLocation[types.length] = "tid";
-    return "UPDATE " + table + " t SET " + set + " FROM unnest(" + arrayParameters(withLocation) + ") AS u("
+    return "UPDATE " + table + " t SET " + set + " FROM unnest(" + arrayParameters(withLocation(types)) + ") AS u("
         + columns + ", row_location) WHERE t.ctid = u.row_location AND (t.id = u.id) IS TRUE";
+  }
+
+  /** The element types of {@link #updateByLocation}'s arrays: {@code types}, then the locations'. */
+  static String[] withLocation(String... types) {
+    String[] withLocation = Arrays.copyOf(types, types.length + 1);
+    withLocation[types.length] = ArrayParameter.Element.TID.typeName;
+    return withLocation;
   }
 
   /** {@code ?::uuid[], ?::text[], ...}: one array parameter per element type, for {@code unnest}. */

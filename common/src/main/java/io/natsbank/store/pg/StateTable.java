@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -49,7 +48,8 @@ final class StateTable<T> {
       String updateByLocationSql, String[] updateTypes, String claimDueSql) {
     Statements {
       if (!claimDueSql.startsWith("SELECT ctid, ")) {
-        throw new IllegalArgumentException("the re-send claim of " + table + " must select ctid first: " + claimDueSql);
+        throw new IllegalArgumentException(
+            "the re-send claim of " + table + " must select ctid first: " + claimDueSql);
       }
     }
 
@@ -146,12 +146,10 @@ final class StateTable<T> {
     if (!located) {
       write(tx, rows, statements.updateSql(), statements.updateTypes(), updateWriter, what);
     } else {
-      String[] types = statements.updateTypes();
-      String[] withLocation = Arrays.copyOf(types, types.length + 1);
-      withLocation[types.length] = "tid";
-      write(tx, rows, statements.updateByLocationSql(), withLocation, (columns, row) -> {
+      int locationColumn = statements.updateTypes().length;
+      write(tx, rows, statements.updateByLocationSql(), Sql.withLocation(statements.updateTypes()), (columns, row) -> {
         updateWriter.write(columns, row);
-        columns.set(types.length, locations.get(idOf.apply(row)));
+        columns.set(locationColumn, locations.get(idOf.apply(row)));
       }, what);
     }
     rows.forEach(row -> locations.remove(idOf.apply(row)));

@@ -33,7 +33,7 @@ public final class PgConsumerStore implements ConsumerStore {
 
   static final StateTable<ConsumerPosting> POSTINGS = new StateTable<>(
       new StateTable.Statements("postings", PostingRows.COLUMNS, PostingRows.INSERT_SQL, PostingRows.INSERT_TYPES,
-          PostingRows.UPDATE_SQL, PostingRows.UPDATE_BY_LOCATION_SQL, PostingRows.UPDATE_TYPES, CLAIM_DUE_SQL),
+          PostingRows.UPDATE_SET, PostingRows.UPDATE_COLUMNS, PostingRows.UPDATE_TYPES, CLAIM_DUE_SQL),
       ConsumerPosting::id, PostingRows::posting, PostingRows::addInsert, PostingRows::addUpdate);
 
   private final PgTransactions transactions;

@@ -38,7 +38,7 @@ public final class PgProducerStore implements ProducerStore {
 
   static final StateTable<ProducerTransfer> TRANSFERS = new StateTable<>(
       new StateTable.Statements("transfers", TransferRows.COLUMNS, TransferRows.INSERT_SQL, TransferRows.INSERT_TYPES,
-          TransferRows.UPDATE_SQL, TransferRows.UPDATE_BY_LOCATION_SQL, TransferRows.UPDATE_TYPES, CLAIM_DUE_SQL),
+          TransferRows.UPDATE_SET, TransferRows.UPDATE_COLUMNS, TransferRows.UPDATE_TYPES, CLAIM_DUE_SQL),
       ProducerTransfer::id, TransferRows::transfer, TransferRows::addInsert, TransferRows::addUpdate);
 
   private final PgTransactions transactions;

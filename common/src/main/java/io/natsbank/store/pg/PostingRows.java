@@ -30,9 +30,6 @@ final class PostingRows {
       + "confirmed_at = u.confirmed_at";
   static final String UPDATE_COLUMNS =
       "id, decision, cause, reason, confirmed, responses, next_resend_at, confirmed_at";
-  static final String UPDATE_SQL = Sql.updateByKey("postings", UPDATE_SET, UPDATE_COLUMNS, UPDATE_TYPES);
-  static final String UPDATE_BY_LOCATION_SQL =
-      Sql.updateByLocation("postings", UPDATE_SET, UPDATE_COLUMNS, UPDATE_TYPES);
 
   private PostingRows() {}
 

@@ -39,13 +39,14 @@ final class StateTable<T> {
   }
 
   /**
-   * The SQL of one table. The insert and the update take one array parameter per entry of their
-   * types, the update by location one more, the rows' locations, last ({@link Sql#updateByLocation});
+   * The SQL of one table. The insert takes one array parameter per entry of its types; the update
+   * writes {@code updateSet} from arrays of {@code updateTypes} named {@code updateColumns} (the ids
+   * first), by key or by location ({@link Sql#updateByKey}, {@link Sql#updateByLocation});
    * {@code claimDueSql} takes (now, limit), must match the table's partial index, and selects
    * {@code ctid} with the columns.
    */
-  record Statements(String table, String columns, String insertSql, String[] insertTypes, String updateSql,
-      String updateByLocationSql, String[] updateTypes, String claimDueSql) {
+  record Statements(String table, String columns, String insertSql, String[] insertTypes, String updateSet,
+      String updateColumns, String[] updateTypes, String claimDueSql) {
     Statements {
       if (!claimDueSql.startsWith("SELECT ctid, ")) {
         throw new IllegalArgumentException(
@@ -59,6 +60,14 @@ final class StateTable<T> {
 
     String findForUpdateSql() {
       return "SELECT ctid, " + columns + " FROM " + table + " WHERE id = ANY(?) ORDER BY id FOR UPDATE";
+    }
+
+    String updateSql() {
+      return Sql.updateByKey(table, updateSet, updateColumns, updateTypes);
+    }
+
+    String updateByLocationSql() {
+      return Sql.updateByLocation(table, updateSet, updateColumns, updateTypes);
     }
   }
 

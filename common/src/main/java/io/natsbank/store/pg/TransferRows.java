@@ -25,9 +25,6 @@ final class TransferRows {
   static final String UPDATE_SET = "status = u.status, cause = u.cause, reason = u.reason, sent = u.sent, "
       + "attempts = u.attempts, next_attempt_at = u.next_attempt_at, finished_at = u.finished_at";
   static final String UPDATE_COLUMNS = "id, status, cause, reason, sent, attempts, next_attempt_at, finished_at";
-  static final String UPDATE_SQL = Sql.updateByKey("transfers", UPDATE_SET, UPDATE_COLUMNS, UPDATE_TYPES);
-  static final String UPDATE_BY_LOCATION_SQL =
-      Sql.updateByLocation("transfers", UPDATE_SET, UPDATE_COLUMNS, UPDATE_TYPES);
 
   private TransferRows() {}
 

@@ -151,6 +151,35 @@ class PgConsumerStoreTest extends ConsumerStoreContract {
     assertEquals(Optional.of(confirmed(notLocked, T0 + 100)), store.find(notLocked.id()));
   }
 
+  /**
+   * Inserted pages keep room for each row's one update (fillfactor 45): a batch of confirms is
+   * written beside the postings it replaces, not on other pages (which cost a WAL record for locking
+   * the old version and a whole new one for the new). A table filled to the brim moves nearly every row.
+   */
+  @Test
+  void aBatchOfConfirmsStaysOnThePagesItsPostingsWereInsertedOn() {
+    List<ConsumerPosting> batch = new ArrayList<>();
+    for (int index = 0; index < 300; index++) {
+      batch.add(okUnconfirmed(UUID.randomUUID(), T0 + index));
+    }
+    insert(batch.toArray(ConsumerPosting[]::new));
+    String pages = "SELECT string_agg((ctid::text::point)[0]::bigint::text, ',' ORDER BY id) FROM postings";
+    String before = Jdbc.column(database.dataSource(), pages).get(0).toString();
+
+    store.inTransaction(tx -> {
+      tx.findForUpdate(batch.stream().map(ConsumerPosting::id).toList());
+      tx.update(batch.stream().map(posting -> confirmed(posting, T0 + 500)).toList());
+      return null;
+    });
+
+    assertTrue(Long.parseLong(Jdbc.column(database.dataSource(),
+        "SELECT count(DISTINCT (ctid::text::point)[0]) FROM postings").get(0).toString()) > 2,
+        "the batch spans several pages");
+    assertEquals(before, Jdbc.column(database.dataSource(), pages).get(0).toString(),
+        "the page of each posting, before and after its confirm");
+    assertEquals(Optional.of(confirmed(batch.get(7), T0 + 500)), store.find(batch.get(7).id()));
+  }
+
   @Test
   void claimDueUsesThePartialIndexOnUnconfirmedPostings() {
     Jdbc.execute(database.dataSource(), "INSERT INTO postings (" + PostingRows.COLUMNS + ")"

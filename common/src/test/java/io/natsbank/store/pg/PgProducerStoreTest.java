@@ -326,6 +326,35 @@ class PgProducerStoreTest extends ProducerStoreContract {
     assertEquals(Optional.of(ackedLater(notLocked)), store.find(notLocked.id()));
   }
 
+  /**
+   * Inserted pages keep room for each row's one update (fillfactor 45): a batch's outcomes are written
+   * beside the rows they replace, not on other pages (which cost a WAL record for locking the old
+   * version and a whole new one for the new). A table filled to the brim moves nearly every row.
+   */
+  @Test
+  void aBatchOfOutcomesStaysOnThePagesItsTransfersWereInsertedOn() {
+    List<ProducerTransfer> batch = new ArrayList<>();
+    for (int index = 0; index < 300; index++) {
+      batch.add(pending(UUID.randomUUID(), T0 + index));
+    }
+    insert(batch.toArray(ProducerTransfer[]::new));
+    String pages = "SELECT string_agg((ctid::text::point)[0]::bigint::text, ',' ORDER BY id) FROM transfers";
+    String before = Jdbc.column(database.dataSource(), pages).get(0).toString();
+
+    store.inTransaction(tx -> {
+      tx.findForUpdate(batch.stream().map(ProducerTransfer::id).toList());
+      tx.update(batch.stream().map(PgProducerStoreTest::okLater).toList());
+      return null;
+    });
+
+    assertTrue(Long.parseLong(Jdbc.column(database.dataSource(),
+        "SELECT count(DISTINCT (ctid::text::point)[0]) FROM transfers").get(0).toString()) > 2,
+        "the batch spans several pages");
+    assertEquals(before, Jdbc.column(database.dataSource(), pages).get(0).toString(),
+        "the page of each transfer, before and after its outcome");
+    assertEquals(Optional.of(okLater(batch.get(7))), store.find(batch.get(7).id()));
+  }
+
   /** A claimed transfer is located too, and a second update in the same transaction goes by key. */
   @Test
   void aClaimedTransferIsUpdatedByItsLocationOnceAndThenByItsKey() {

@@ -47,9 +47,17 @@ public final class ApiCodec {
       }
     }
 
-    /** Many transfers in one request, answered by one reply once each of them is settled. */
-    record SubmitBatch(List<SubmitRequest> requests) implements ApiRequest {
+    /**
+     * Many transfers in one request, answered by one reply once each of them is settled, in the form
+     * the request asked for ({@link ReplyForm#FULL} unless it said otherwise).
+     */
+    record SubmitBatch(List<SubmitRequest> requests, ReplyForm replies) implements ApiRequest {
+      public SubmitBatch(List<SubmitRequest> requests) {
+        this(requests, ReplyForm.FULL);
+      }
+
       public SubmitBatch {
+        Objects.requireNonNull(replies, "replies");
         requests = List.copyOf(requests);
         if (requests.isEmpty() || requests.size() > SUBMIT_BATCH_TRANSFERS_MAX) {
           throw new IllegalArgumentException(
@@ -67,6 +75,16 @@ public final class ApiCodec {
     record Status(UUID transferId) implements ApiRequest {}
   }
 
+  /**
+   * The form of the replies to a {@code SUBMIT_BATCH}, which its {@code replies} field names: each
+   * reply with the stored transfer, as a {@code SUBMIT}'s (the default), or with only the transfer's id
+   * and state, which is all a client that sent the terms needs and a tenth of the bytes to write and read.
+   */
+  public enum ReplyForm {
+    FULL,
+    BRIEF
+  }
+
   /** How a request ended. */
   public enum Result {
     /** A new transfer was stored (its state may already be REJECTED, e.g. insufficient funds). */
@@ -78,13 +96,29 @@ public final class ApiCodec {
     REFUSED
   }
 
-  /** A reply: a result, the transfer when there is one, the refusal when refused. */
-  public record ApiReply(Result result, ProducerTransfer transfer, Refusal error) {
+  /**
+   * A reply: a result, the transfer when there is one (a brief reply has only its state), the
+   * refusal when refused. {@code state} is the transfer's state whenever the transfer is there.
+   */
+  public record ApiReply(Result result, ProducerTransfer transfer, TransferStatus state, Refusal error) {
     public ApiReply {
       Objects.requireNonNull(result, "result");
       if ((result == Result.REFUSED) != (error != null)) {
         throw new IllegalArgumentException("error is required for REFUSED and only for REFUSED");
       }
+      if (transfer != null && state != transfer.status()) {
+        throw new IllegalArgumentException("state " + state + " of a reply whose transfer is " + transfer.status());
+      }
+    }
+
+    /** A reply with the whole transfer (or none), its state taken from it. */
+    public ApiReply(Result result, ProducerTransfer transfer, Refusal error) {
+      this(result, transfer, transfer == null ? null : transfer.status(), error);
+    }
+
+    /** What a brief reply says: the result, the state and the refusal, not the transfer's terms. */
+    public ApiReply brief() {
+      return transfer == null ? this : new ApiReply(result, null, state, error);
     }
 
     public static ApiReply refused(Refusal refusal) {
@@ -96,10 +130,18 @@ public final class ApiCodec {
     return StrictJson.write("SUBMIT", out -> writeSubmitFields(out, request));
   }
 
-  /** One request for all of {@code requests} (1 to {@link #SUBMIT_BATCH_TRANSFERS_MAX}). */
+  /** One request for all of {@code requests} (1 to {@link #SUBMIT_BATCH_TRANSFERS_MAX}), answered in full. */
   public static byte[] encodeSubmitBatch(List<SubmitRequest> requests) {
-    ApiRequest.SubmitBatch batch = new ApiRequest.SubmitBatch(requests);
+    return encodeSubmitBatch(requests, ReplyForm.FULL);
+  }
+
+  /** One request for all of {@code requests}, answered in the {@code replies} form (the field is left out for FULL). */
+  public static byte[] encodeSubmitBatch(List<SubmitRequest> requests, ReplyForm replies) {
+    ApiRequest.SubmitBatch batch = new ApiRequest.SubmitBatch(requests, replies);
     return StrictJson.write("SUBMIT_BATCH", out -> {
+      if (batch.replies() != ReplyForm.FULL) {
+        out.writeStringField("replies", batch.replies().name());
+      }
       out.writeArrayFieldStart("transfers");
       for (SubmitRequest request : batch.requests()) {
         out.writeStartObject();
@@ -147,6 +189,7 @@ public final class ApiCodec {
       request = switch (kind) {
         case "SUBMIT" -> new ApiRequest.Submit(readSubmit(json));
         case "SUBMIT_BATCH" -> {
+          ReplyForm replies = json.optionalEnumeration("replies", ReplyForm.class);
           List<SubmitRequest> requests = new ArrayList<>();
           for (StrictJson transfer : json.objects("transfers", SUBMIT_BATCH_TRANSFERS_MAX)) {
             try {
@@ -156,7 +199,7 @@ public final class ApiCodec {
             }
             transfer.requireNoOtherFields();
           }
-          yield new ApiRequest.SubmitBatch(requests);
+          yield new ApiRequest.SubmitBatch(requests, replies == null ? ReplyForm.FULL : replies);
         }
         case "STATUS" -> new ApiRequest.Status(json.transferId());
         default -> throw json.refuse(Code.UNKNOWN_KIND,
@@ -178,13 +221,25 @@ public final class ApiCodec {
     return StrictJson.write("REPLY", out -> writeReplyFields(out, reply));
   }
 
-  /** The answer to a {@code SUBMIT_BATCH}: one reply per transfer, in the order of the request. */
+  /** The answer to a {@code SUBMIT_BATCH}: one full reply per transfer, in the order of the request. */
   public static byte[] encodeReplies(List<ApiReply> replies) {
+    return encodeReplies(replies, ReplyForm.FULL);
+  }
+
+  /**
+   * The answer to a {@code SUBMIT_BATCH}: one reply per transfer, in the order of the request, in
+   * {@code form}. A brief reply has the result, the transfer's id and state, and the refusal if refused.
+   */
+  public static byte[] encodeReplies(List<ApiReply> replies, ReplyForm form) {
     return StrictJson.write("REPLIES", out -> {
       out.writeArrayFieldStart("replies");
       for (ApiReply reply : replies) {
         out.writeStartObject();
-        writeReplyFields(out, reply);
+        if (form == ReplyForm.BRIEF) {
+          writeBriefReplyFields(out, reply);
+        } else {
+          writeReplyFields(out, reply);
+        }
         out.writeEndObject();
       }
       out.writeEndArray();
@@ -197,10 +252,25 @@ public final class ApiCodec {
       out.writeFieldName("transfer");
       writeTransfer(out, reply.transfer());
     }
-    if (reply.error() != null) {
+    writeError(out, reply.error());
+  }
+
+  private static void writeBriefReplyFields(JsonGenerator out, ApiReply reply) throws IOException {
+    out.writeStringField("result", reply.result().name());
+    if (reply.transfer() != null) {
+      out.writeStringField("transferId", reply.transfer().id().toString());
+    }
+    if (reply.state() != null) {
+      out.writeStringField("state", reply.state().name());
+    }
+    writeError(out, reply.error());
+  }
+
+  private static void writeError(JsonGenerator out, Refusal error) throws IOException {
+    if (error != null) {
       out.writeObjectFieldStart("error");
-      out.writeStringField("code", reply.error().code().name());
-      out.writeStringField("message", reply.error().message());
+      out.writeStringField("code", error.code().name());
+      out.writeStringField("message", error.message());
       out.writeEndObject();
     }
   }
@@ -271,7 +341,11 @@ public final class ApiCodec {
     Refusal refusal = error == null ? null
         : new Refusal(Code.valueOf(error.path("code").asText()), error.path("message").asText());
     JsonNode transfer = root.get("transfer");
-    return new ApiReply(result, transfer == null ? null : readTransfer(transfer), refusal);
+    if (transfer != null) {
+      return new ApiReply(result, readTransfer(transfer), refusal);
+    }
+    JsonNode state = root.get("state"); // a brief reply
+    return new ApiReply(result, null, state == null ? null : TransferStatus.valueOf(state.asText()), refusal);
   }
 
   private static ProducerTransfer readTransfer(JsonNode node) {

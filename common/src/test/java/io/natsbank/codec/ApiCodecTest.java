@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.natsbank.codec.ApiCodec.ApiReply;
 import io.natsbank.codec.ApiCodec.ApiRequest;
+import io.natsbank.codec.ApiCodec.ReplyForm;
 import io.natsbank.codec.ApiCodec.Result;
 import io.natsbank.protocol.Currency;
 import io.natsbank.protocol.Money;
@@ -299,6 +300,27 @@ class ApiCodecTest {
     }
 
     @Test
+    void aBatchAskingForBriefRepliesSaysSoAndDecodesToItself() throws DecodeException {
+      List<SubmitRequest> requests = submits(2);
+      byte[] brief = ApiCodec.encodeSubmitBatch(requests, ReplyForm.BRIEF);
+
+      assertTrue(new String(brief, UTF_8).startsWith("{\"v\":1,\"kind\":\"SUBMIT_BATCH\",\"replies\":\"BRIEF\","),
+          new String(brief, UTF_8));
+      assertEquals(new ApiRequest.SubmitBatch(requests, ReplyForm.BRIEF), ApiCodec.decodeRequest(brief));
+      assertEquals(new ApiRequest.SubmitBatch(requests, ReplyForm.FULL),
+          ApiCodec.decodeRequest(ApiCodec.encodeSubmitBatch(requests, ReplyForm.FULL)));
+    }
+
+    @Test
+    void aBatchAskingForAnUnknownReplyFormIsRefused() {
+      ObjectNode request = batch(1);
+      request.put("replies", "TERSE");
+      assertRefused(request, Code.MALFORMED, "field 'replies' must be one of [FULL, BRIEF], got 'TERSE'");
+      request.put("replies", 1);
+      assertRefused(request, Code.MALFORMED, "field 'replies'");
+    }
+
+    @Test
     void anEmptyBatchOrOneOfTooManyOrOfNonObjectsIsRefused() {
       ObjectNode empty = batch(1);
       empty.putArray("transfers");
@@ -347,6 +369,21 @@ class ApiCodecTest {
       List<ApiReply> replies = everyReply().toList();
 
       assertEquals(replies, ApiCodec.decodeReplies(ApiCodec.encodeReplies(replies), replies.size()));
+    }
+
+    @Test
+    void briefRepliesCarryTheResultTheStateAndTheRefusalButNotTheTerms() throws DecodeException {
+      List<ApiReply> replies = everyReply().toList();
+
+      List<ApiReply> decoded = ApiCodec.decodeReplies(ApiCodec.encodeReplies(replies, ReplyForm.BRIEF), replies.size());
+
+      assertEquals(replies.stream().map(ApiReply::brief).toList(), decoded);
+      assertEquals(TransferStatus.REJECTED, decoded.get(1).state());
+      assertEquals(null, decoded.get(1).transfer());
+      assertEquals("{\"v\":1,\"kind\":\"REPLIES\",\"replies\":[{\"result\":\"ACCEPTED\",\"transferId\":\""
+          + TRANSFER_ID + "\",\"state\":\"PENDING\"},{\"result\":\"REFUSED\",\"error\":{\"code\":\"BUSY\","
+          + "\"message\":\"submit queue is full, retry later\"}}]}",
+          new String(ApiCodec.encodeReplies(List.of(replies.getFirst(), replies.getLast()), ReplyForm.BRIEF), UTF_8));
     }
 
     @Test
@@ -408,6 +445,16 @@ class ApiCodecTest {
       assertEquals("INVALID_AMOUNT", encoded.get("error").get("code").asText());
       assertEquals("amount must be greater than zero", encoded.get("error").get("message").asText());
       assertTrue(!encoded.has("transfer"));
+    }
+
+    @Test
+    void aReplysStateIsItsTransfersWheneverItHasOne() {
+      assertEquals(TransferStatus.PENDING, new ApiReply(Result.ACCEPTED, pending(), null).state());
+      assertThrows(IllegalArgumentException.class,
+          () -> new ApiReply(Result.ACCEPTED, pending(), TransferStatus.OK, null));
+      assertThrows(IllegalArgumentException.class, () -> new ApiReply(Result.ACCEPTED, pending(), null, null));
+      assertEquals(new ApiReply(Result.ACCEPTED, null, TransferStatus.PENDING, null),
+          new ApiReply(Result.ACCEPTED, pending(), null).brief());
     }
 
     @Test

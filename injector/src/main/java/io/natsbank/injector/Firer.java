@@ -2,7 +2,6 @@ package io.natsbank.injector;
 
 import io.natsbank.codec.ApiCodec.ApiReply;
 import io.natsbank.codec.ApiCodec.Result;
-import io.natsbank.protocol.ProducerTransfer;
 import io.natsbank.protocol.Refusal;
 import io.natsbank.protocol.TransferStatus;
 import java.util.ArrayList;
@@ -179,8 +178,7 @@ public final class Firer {
     }
 
     private void onAcknowledged(PlannedTransfer transfer, int attempt, ApiReply reply) {
-      ProducerTransfer stored = reply.transfer();
-      TransferStatus state = stored == null ? null : stored.status();
+      TransferStatus state = reply.state();
       UUID id = transfer.request().transferId();
       log.recordReply(new ReplyRecord(id, reply.result(), state, null, attempt));
       counters.accepted.increment();
@@ -214,8 +212,8 @@ public final class Firer {
     }
 
     private void onStatusReply(UUID id, ApiReply reply) {
-      if (reply != null && reply.result() == Result.FOUND && reply.transfer() != null) {
-        TransferStatus state = reply.transfer().status();
+      if (reply != null && reply.result() == Result.FOUND && reply.state() != null) {
+        TransferStatus state = reply.state();
         if (state.isFinal()) {
           log.recordReply(new ReplyRecord(id, Result.FOUND, state, null, 0));
           String producer = pending.remove(id);

@@ -35,13 +35,14 @@ public final class ProducerApi {
 
   /**
    * Submits {@code requests} (1 to {@link ApiCodec#SUBMIT_BATCH_TRANSFERS_MAX}) in one request;
-   * completes with one reply per transfer, in their order.
+   * completes with one reply per transfer, in their order, in {@code replies} form: a brief reply
+   * names the transfer's state ({@link ApiReply#state()}) but not the transfer, whose terms the caller sent.
    */
   public CompletableFuture<List<ApiReply>> submitBatch(String producer, List<SubmitRequest> requests,
-      Duration timeout) {
+      ApiCodec.ReplyForm replies, Duration timeout) {
     byte[] body;
     try {
-      body = ApiCodec.encodeSubmitBatch(requests);
+      body = ApiCodec.encodeSubmitBatch(requests, replies);
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

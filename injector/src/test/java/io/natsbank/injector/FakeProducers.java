@@ -84,8 +84,8 @@ public final class FakeProducers implements Transport {
     outstandingMax.accumulateAndGet(outstanding.addAndGet(transfers.size()), Math::max);
     // one transfer of a batch left unanswered loses the batch's whole reply, as a lost reply would
     boolean lost = answers.contains(TIMEOUT);
-    byte[] reply = lost ? null : request instanceof ApiRequest.SubmitBatch
-        ? ApiCodec.encodeReplies(answers) : ApiCodec.encodeReply(answers.getFirst());
+    byte[] reply = lost ? null : request instanceof ApiRequest.SubmitBatch batch
+        ? ApiCodec.encodeReplies(answers, batch.replies()) : ApiCodec.encodeReply(answers.getFirst());
     CompletableFuture<Delivery> future = new CompletableFuture<>();
     replies.schedule(() -> {
       outstanding.addAndGet(-transfers.size());

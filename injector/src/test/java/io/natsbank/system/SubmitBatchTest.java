@@ -3,8 +3,11 @@ package io.natsbank.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.natsbank.codec.ApiCodec;
 import io.natsbank.codec.ApiCodec.ApiReply;
+import io.natsbank.codec.ApiCodec.ReplyForm;
 import io.natsbank.codec.ApiCodec.Result;
 import io.natsbank.injector.ProducerApi;
 import io.natsbank.producer.ProducerService;
@@ -55,7 +58,7 @@ class SubmitBatchTest {
           reusedId);
 
       List<ApiReply> replies = new ProducerApi(system.client, system.subjects)
-          .submitBatch("p1", batch, REPLY_TIMEOUT).get(30, TimeUnit.SECONDS);
+          .submitBatch("p1", batch, ReplyForm.FULL, REPLY_TIMEOUT).get(30, TimeUnit.SECONDS);
 
       assertEquals(batch.size(), replies.size());
       List<Result> results = replies.stream().map(ApiReply::result).toList();
@@ -85,6 +88,37 @@ class SubmitBatchTest {
       assertEquals("987.50", TestSystem.query(system.producers.get("p1"),
           "SELECT balance FROM accounts WHERE id = 'p1-0'", resultSet -> resultSet.getBigDecimal(1).toPlainString())
           .getFirst(), "2.00 and 10.50 debited once each, the second submit of the same transfer changed nothing");
+    }
+  }
+
+  @Test
+  void aBatchAskingForBriefRepliesGetsEachTransfersIdAndStateInOrderAndNothingElse() throws Exception {
+    try (TestSystem system = new TestSystem(List.of("p1"), List.of("c1"))) {
+      // no consumer: an accepted transfer is still PENDING when the reply goes
+      system.startProducer("p1", FaultSettings.NONE);
+      SubmitRequest accepted = transfer("p1-0", "c1-0", "1.00");
+      SubmitRequest insufficient = transfer("p1-3", "c1-0", "1000.01");
+      SubmitRequest unknownPayer = transfer("p1-404", "c1-0", "1.00");
+      List<SubmitRequest> batch = List.of(accepted, insufficient, unknownPayer);
+
+      byte[] body = system.client.request(system.subjects.submit("p1"), Map.of(),
+          ApiCodec.encodeSubmitBatch(batch, ReplyForm.BRIEF), REPLY_TIMEOUT).get(30, TimeUnit.SECONDS).body();
+
+      JsonNode replies = new ObjectMapper().readTree(body).get("replies");
+      assertEquals(batch.size(), replies.size(), new String(body, StandardCharsets.UTF_8));
+      for (int i = 0; i < 2; i++) {
+        List<String> fields = new ArrayList<>();
+        replies.get(i).fieldNames().forEachRemaining(fields::add);
+        assertEquals(List.of("result", "transferId", "state"), fields, "reply " + i + ": " + replies.get(i));
+        assertEquals(batch.get(i).transferId().toString(), replies.get(i).get("transferId").asText(), "reply " + i);
+      }
+      List<ApiReply> decoded = ApiCodec.decodeReplies(body, batch.size());
+      assertEquals(List.of(Result.ACCEPTED, Result.ACCEPTED, Result.REFUSED),
+          decoded.stream().map(ApiReply::result).toList());
+      assertEquals(TransferStatus.PENDING, decoded.get(0).state());
+      assertEquals(TransferStatus.REJECTED, decoded.get(1).state(), "insufficient funds at once");
+      assertEquals(Code.UNKNOWN_ACCOUNT, decoded.get(2).error().code());
+      assertEquals(TransferStatus.PENDING, system.status("p1", accepted.transferId()).transfer().status());
     }
   }
 
@@ -120,7 +154,7 @@ class SubmitBatchTest {
       }
 
       List<ApiReply> replies = new ProducerApi(system.client, system.subjects)
-          .submitBatch("p1", batch, REPLY_TIMEOUT).get(30, TimeUnit.SECONDS);
+          .submitBatch("p1", batch, ReplyForm.FULL, REPLY_TIMEOUT).get(30, TimeUnit.SECONDS);
 
       for (int i = 0; i < batch.size(); i++) {
         ApiReply reply = replies.get(i);

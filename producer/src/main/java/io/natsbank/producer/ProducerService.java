@@ -194,7 +194,7 @@ public final class ProducerService implements AutoCloseable {
     ReplyTo alone = reply -> reply(delivery.replyTo(), reply);
     switch (request) {
       case ApiRequest.Submit submit -> onSubmit(submit.request(), delivery, alone);
-      case ApiRequest.SubmitBatch batch -> onSubmitBatch(batch.requests(), delivery);
+      case ApiRequest.SubmitBatch batch -> onSubmitBatch(batch, delivery);
       // never refused by admission: asking about a transfer adds no work to the protocol
       case ApiRequest.Status status -> {
         if (!statuses.offer(new StatusJob(status.transferId(), delivery.replyTo()), config.tuning().enqueueWait())) {
@@ -206,11 +206,14 @@ public final class ProducerService implements AutoCloseable {
 
   /**
    * Each transfer of the batch is admitted and queued as if submitted alone, in the request's order;
-   * the one reply goes when the last of them is settled ({@link BatchReplies}).
+   * the one reply goes, in the form the request asked for, when the last of them is settled
+   * ({@link BatchReplies}).
    */
-  private void onSubmitBatch(List<SubmitRequest> requests, Delivery delivery) {
+  private void onSubmitBatch(ApiRequest.SubmitBatch batch, Delivery delivery) {
     String replyTo = delivery.replyTo();
-    BatchReplies replies = new BatchReplies(requests.size(), all -> publishReply(replyTo, ApiCodec.encodeReplies(all)));
+    List<SubmitRequest> requests = batch.requests();
+    BatchReplies replies = new BatchReplies(requests.size(),
+        all -> publishReply(replyTo, ApiCodec.encodeReplies(all, batch.replies())));
     for (int i = 0; i < requests.size(); i++) {
       onSubmit(requests.get(i), delivery, replies.place(i));
     }

@@ -1,6 +1,7 @@
 package io.natsbank.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -31,12 +32,21 @@ class NamesMatchPatternsTest {
   private static void check(String text, SplittableRandom random) {
     assertEquals(Names.PARTICIPANT.matcher(text).matches(), Names.isParticipant(text), text);
     assertEquals(Names.ACCOUNT.matcher(text).matches(), Names.isAccount(text), text);
-    assertEquals(UUID_PATTERN.matcher(text).matches(), Names.isCanonicalUuid(text), text);
+    checkTransferId(text);
     assertEquals(DECIMAL.matcher(text).matches(), Money.isPlainDecimal(text), text);
     String uuidLike = mutate(UUID.randomUUID().toString(), random);
-    assertEquals(UUID_PATTERN.matcher(uuidLike).matches(), Names.isCanonicalUuid(uuidLike), uuidLike);
+    checkTransferId(uuidLike);
     String decimalLike = random.nextInt(30) + (random.nextBoolean() ? "." + random.nextInt(1000) : "");
     assertEquals(DECIMAL.matcher(decimalLike).matches(), Money.isPlainDecimal(decimalLike), decimalLike);
+  }
+
+  /** A transfer id is read exactly when it matches the pattern, and then as {@link UUID#fromString} reads it. */
+  private static void checkTransferId(String text) {
+    if (UUID_PATTERN.matcher(text).matches()) {
+      assertEquals(UUID.fromString(text), Names.transferId(text), text);
+    } else {
+      assertThrows(IllegalArgumentException.class, () -> Names.transferId(text), text);
+    }
   }
 
   private static String randomText(SplittableRandom random, int length) {

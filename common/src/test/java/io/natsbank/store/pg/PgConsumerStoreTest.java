@@ -163,8 +163,7 @@ class PgConsumerStoreTest extends ConsumerStoreContract {
       batch.add(okUnconfirmed(UUID.randomUUID(), T0 + index));
     }
     insert(batch.toArray(ConsumerPosting[]::new));
-    String pages = "SELECT string_agg((ctid::text::point)[0]::bigint::text, ',' ORDER BY id) FROM postings";
-    String before = Jdbc.column(database.dataSource(), pages).get(0).toString();
+    List<Long> before = RowPages.byId(database.dataSource(), "postings");
 
     store.inTransaction(tx -> {
       tx.findForUpdate(batch.stream().map(ConsumerPosting::id).toList());
@@ -172,10 +171,8 @@ class PgConsumerStoreTest extends ConsumerStoreContract {
       return null;
     });
 
-    assertTrue(Long.parseLong(Jdbc.column(database.dataSource(),
-        "SELECT count(DISTINCT (ctid::text::point)[0]) FROM postings").get(0).toString()) > 2,
-        "the batch spans several pages");
-    assertEquals(before, Jdbc.column(database.dataSource(), pages).get(0).toString(),
+    assertTrue(RowPages.count(database.dataSource(), "postings") > 2, "the batch spans several pages");
+    assertEquals(before, RowPages.byId(database.dataSource(), "postings"),
         "the page of each posting, before and after its confirm");
     assertEquals(Optional.of(confirmed(batch.get(7), T0 + 500)), store.find(batch.get(7).id()));
   }

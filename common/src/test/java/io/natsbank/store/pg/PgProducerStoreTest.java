@@ -338,8 +338,7 @@ class PgProducerStoreTest extends ProducerStoreContract {
       batch.add(pending(UUID.randomUUID(), T0 + index));
     }
     insert(batch.toArray(ProducerTransfer[]::new));
-    String pages = "SELECT string_agg((ctid::text::point)[0]::bigint::text, ',' ORDER BY id) FROM transfers";
-    String before = Jdbc.column(database.dataSource(), pages).get(0).toString();
+    List<Long> before = RowPages.byId(database.dataSource(), "transfers");
 
     store.inTransaction(tx -> {
       tx.findForUpdate(batch.stream().map(ProducerTransfer::id).toList());
@@ -347,10 +346,8 @@ class PgProducerStoreTest extends ProducerStoreContract {
       return null;
     });
 
-    assertTrue(Long.parseLong(Jdbc.column(database.dataSource(),
-        "SELECT count(DISTINCT (ctid::text::point)[0]) FROM transfers").get(0).toString()) > 2,
-        "the batch spans several pages");
-    assertEquals(before, Jdbc.column(database.dataSource(), pages).get(0).toString(),
+    assertTrue(RowPages.count(database.dataSource(), "transfers") > 2, "the batch spans several pages");
+    assertEquals(before, RowPages.byId(database.dataSource(), "transfers"),
         "the page of each transfer, before and after its outcome");
     assertEquals(Optional.of(okLater(batch.get(7))), store.find(batch.get(7).id()));
   }

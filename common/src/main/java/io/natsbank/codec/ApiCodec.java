@@ -78,7 +78,7 @@ public final class ApiCodec {
   /**
    * The form of the replies to a {@code SUBMIT_BATCH}, which its {@code replies} field names: each
    * reply with the stored transfer, as a {@code SUBMIT}'s (the default), or with only the transfer's id
-   * and state, which is all a client that sent the terms needs and a tenth of the bytes to write and read.
+   * and state, which is all a client that sent the terms needs and a quarter of the bytes to write and read.
    */
   public enum ReplyForm {
     FULL,

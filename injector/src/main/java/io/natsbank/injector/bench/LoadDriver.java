@@ -315,7 +315,7 @@ final class LoadDriver {
     switch (reply.result()) {
       case ACCEPTED, DUPLICATE -> {
         gate.accepted();
-        TransferStatus state = reply.state(); // a batch's replies are brief: the state, not the transfer
+        TransferStatus state = reply.state(); // all the driver reads, and all a brief reply carries
         log.recordReply(new ReplyRecord(id, reply.result(), state, null, transfer.attempt));
         long now = System.nanoTime();
         acknowledged.increment();

@@ -94,6 +94,37 @@ class PgSubmissionLogTest {
     assertTrue(!plan.contains("Seq Scan on submitted"), plan);
   }
 
+  /** Ids are fresh: a chunk naming one already recorded is a bug, refused on the first try and not retried. */
+  @Test
+  void aChunkNamingARecordedTransferFailsAndStoresNothingOfIt() {
+    List<PlannedTransfer> planned = plan(4);
+    try (PgSubmissionLog log = new PgSubmissionLog(database.dataSource(), runId)) {
+      log.recordSubmitted(planned.subList(0, 2));
+      PgSubmissionLog.SubmissionLogException failure = assertThrows(PgSubmissionLog.SubmissionLogException.class,
+          () -> log.recordSubmitted(planned.subList(1, 4)));
+      assertTrue(failure.getMessage().contains("recording 3 submissions") && failure.getMessage().contains("duplicate"),
+          failure.getMessage());
+    }
+    assertEquals(2L, Jdbc.count(database.dataSource(), "SELECT count(*) FROM submitted WHERE run_id = ?", runId));
+  }
+
+  /** The run's submissions are found by the run's block range index, not by reading the whole table. */
+  @Test
+  void aRunsSubmissionsAreFoundByTheirRunsIndex() {
+    long earlierRun = PgSubmissionLog.startRun(database.dataSource(), 50_000, 1, "normal=1");
+    Jdbc.execute(database.dataSource(), "INSERT INTO submitted (id, run_id, producer, consumer, payer, payee, amount,"
+        + " currency, intent) SELECT gen_random_uuid(), " + earlierRun + ", 'bank-p1', 'bank-c1', 'a', 'b', 1.00,"
+        + " 'EUR', 'normal' FROM generate_series(1, 50000)");
+    try (PgSubmissionLog log = new PgSubmissionLog(database.dataSource(), runId)) {
+      log.recordSubmitted(plan(10));
+    }
+    Jdbc.execute(database.dataSource(), "ANALYZE submitted");
+    String plan = String.join("\n", Jdbc.column(database.dataSource(),
+        "EXPLAIN SELECT count(*) FROM submitted WHERE run_id = " + runId).stream().map(String::valueOf).toList());
+    assertTrue(plan.contains("Bitmap Index Scan on submitted_run"), plan);
+    assertEquals(10L, Jdbc.count(database.dataSource(), "SELECT count(*) FROM submitted WHERE run_id = ?", runId));
+  }
+
   @Test
   void submissionsAreRecordedWithTheirTermsAndRepliesMarkThemAcknowledged() {
     List<PlannedTransfer> planned = plan(3);

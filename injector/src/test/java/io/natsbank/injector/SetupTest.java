@@ -55,7 +55,7 @@ class SetupTest {
     assertEquals(3, first.size(), String.join("\n", first));
     assertTrue(first.get(0).contains("producer " + producer + " database natsbank_" + tag + "_p1 created"), first.get(0));
     assertTrue(first.get(0).contains("60 new"), first.get(0));
-    assertTrue(first.get(2).contains("injector database " + injectorDatabase + " created, 3 migrations applied"),
+    assertTrue(first.get(2).contains("injector database " + injectorDatabase + " created, 4 migrations applied"),
         first.get(2));
 
     try (HikariDataSource producerDb = databases.openParticipant(producer);

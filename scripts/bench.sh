@@ -13,8 +13,9 @@
 # Every transfer of every phase is audited ('injector audit'); a dirty audit fails the run. During the
 # saturated window it also reads the CPU time of every process (services, load generator, NATS, each
 # database's PostgreSQL backends, PostgreSQL's own processes) and prints it per transfer (cpu.txt).
-# Figures go to run/bench/ (one JSON per phase, report.json, bench.png, cpu.txt, the service logs) and
-# the run ends with:
+# Figures go to run/bench/ (one JSON per phase, report.json, bench.png, cpu.txt, the service logs); the
+# report prints how the open loop's p99 spread over the seconds of its window (min, median, max, and
+# how many seconds were over 100 ms), and the run ends with:
 #   bench: transfers_per_s=N pgbench_tps=N ratio=N naive_transfers_per_s=N p50_ms=N p99_ms=N p999_ms=N msgs_per_transfer=N commits_per_transfer=N
 #
 #   ./scripts/bench.sh [--duration S] [--warmup S] [--in-flight N] [--naive-in-flight N]

@@ -16,7 +16,10 @@ import picocli.CommandLine.Option;
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
         "Merges the phases of one benchmark run (the saturated closed loop, the open loop, the naive closed loop, "
-            + "and any others) with pgbench's rate into report.json and bench.png in --out-dir, and prints:",
+            + "and any others) with pgbench's rate into report.json and bench.png in --out-dir, and prints how the "
+            + "open loop's p99 spread over the seconds of its window, then the run's line:",
+        "bench: open_seconds=N open_second_p99_min_ms=N open_second_p99_median_ms=N open_second_p99_max_ms=N "
+            + "open_seconds_over_100ms=N",
         "bench: transfers_per_s=N pgbench_tps=N ratio=N naive_transfers_per_s=N p50_ms=N p99_ms=N p999_ms=N "
             + "msgs_per_transfer=N commits_per_transfer=N"})
 final class ReportCommand implements Callable<Integer> {
@@ -77,15 +80,17 @@ final class ReportCommand implements Callable<Integer> {
         batched.transfersPerSecond(), pgbenchTps, ratio, naivePath.transfersPerSecond(),
         openLoop.latency().p50Millis(), openLoop.latency().p99Millis(), openLoop.latency().p999Millis(),
         batched.messagesPerTransfer(), batched.commitsPerTransfer());
+    SecondsTail seconds = SecondsTail.of(openLoop);
     Files.createDirectories(outDir);
-    writeJson(batched, openLoop, naivePath, others, ratio, line);
+    writeJson(batched, openLoop, naivePath, others, ratio, seconds, line);
     writeChart(batched, openLoop, naivePath, others);
+    System.out.println(seconds.line());
     System.out.println(line);
     return InjectorMain.EXIT_OK;
   }
 
   private void writeJson(PhaseResult batched, PhaseResult openLoop, PhaseResult naivePath, List<PhaseResult> others,
-      double ratio, String line) throws Exception {
+      double ratio, SecondsTail seconds, String line) throws Exception {
     ObjectNode report = PhaseResult.json().createObjectNode();
     report.put("generatedAt", Instant.now().toString());
     report.put("loadAverageAtReport", BenchPhase.loadAverage());
@@ -102,6 +107,7 @@ final class ReportCommand implements Callable<Integer> {
     figures.put("messagesPerTransfer", batched.messagesPerTransfer());
     figures.put("natsMessagesPerTransfer", batched.natsMessagesPerTransfer());
     figures.put("commitsPerTransfer", batched.commitsPerTransfer());
+    figures.putPOJO("openLoopSecondsP99", seconds);
     ObjectNode targets = report.putObject("targetsMet");
     targets.put("transfersPerSecondAtLeast5000", batched.transfersPerSecond() >= 5000);
     targets.put("ratioAtLeast4", ratio >= 4);

@@ -129,12 +129,32 @@ class BenchCommandTest {
     }
 
     assertEquals(0, exit);
-    assertEquals("bench: transfers_per_s=6000 pgbench_tps=1500 ratio=4.00 naive_transfers_per_s=700 p50_ms=2.0 "
-        + "p99_ms=9.0 p999_ms=9.0 msgs_per_transfer=3.000 commits_per_transfer=0.020",
-        printed.toString(StandardCharsets.UTF_8).strip());
-    assertTrue(Files.readString(dir.resolve("report.json")).contains("\"ratioAtLeast4\" : true"));
+    assertEquals(List.of("bench: open_seconds=1 open_second_p99_min_ms=9.0 open_second_p99_median_ms=9.0 "
+            + "open_second_p99_max_ms=9.0 open_seconds_over_100ms=0",
+        "bench: transfers_per_s=6000 pgbench_tps=1500 ratio=4.00 naive_transfers_per_s=700 p50_ms=2.0 "
+            + "p99_ms=9.0 p999_ms=9.0 msgs_per_transfer=3.000 commits_per_transfer=0.020"),
+        printed.toString(StandardCharsets.UTF_8).strip().lines().toList());
+    String report = Files.readString(dir.resolve("report.json"));
+    assertTrue(report.contains("\"ratioAtLeast4\" : true"), report);
+    assertTrue(report.contains("\"openLoopSecondsP99\" : {"), report);
     BufferedImage chart = ImageIO.read(dir.resolve("bench.png").toFile());
     assertEquals(BenchChart.WIDTH, chart.getWidth());
+  }
+
+  /** Seconds of warm-up, of the drain after the window and without outcomes do not count. */
+  @Test
+  void theOpenLoopsSecondsAreReadOverItsWindowOnly() {
+    List<PhaseResult.SecondLatency> seconds = List.of(
+        new PhaseResult.SecondLatency(0, 500, 400.0, 900.0, 950.0),
+        new PhaseResult.SecondLatency(1, 500, 20.0, 150.0, 160.0),
+        new PhaseResult.SecondLatency(2, 500, 20.0, 50.0, 60.0),
+        new PhaseResult.SecondLatency(3, 0, 0.0, 0.0, 0.0),
+        new PhaseResult.SecondLatency(4, 500, 20.0, 80.0, 90.0),
+        new PhaseResult.SecondLatency(5, 500, 20.0, 120.0, 130.0),
+        new PhaseResult.SecondLatency(6, 10, 700.0, 990.0, 990.0));
+    assertEquals(new SecondsTail(4, 50.0, 100.0, 150.0, 2), SecondsTail.of(seconds, 1, 5));
+    assertEquals(new SecondsTail(3, 50.0, 80.0, 150.0, 1), SecondsTail.of(seconds, 1, 4));
+    assertEquals(new SecondsTail(0, 0, 0, 0, 0), SecondsTail.of(seconds, 10, 5));
   }
 
   private static PhaseResult phase(String label, String mode, long perSecond, double rate) {

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * write is retried, same content, until {@link #WRITE_PATIENCE_DEFAULT} has passed since its first
  * try. A chunk of submissions whose commit went unanswered may have been stored: the retry inserts
  * what is missing (the first try inserts it all, and a key stored already fails it) and checks that
- * the whole chunk is there. Nothing is ever sent before its
- * submission is committed, so an outage delays firing but never loses the record.
+ * the whole chunk is there. Nothing is ever sent before its submission is committed, so an outage
+ * delays firing but never loses the record.
  */
 public final class PgSubmissionLog implements SubmissionLog {
   private static final Logger log = LoggerFactory.getLogger(PgSubmissionLog.class);

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,18 +23,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gauges of what a participant still has to finish, read from its database: the producer's
- * unfinished transfers by state, the consumer's unconfirmed decisions, and the age of the oldest. Only
- * those rows are read, through the partial indexes the re-send scans use, so a refresh costs what is
- * in flight and not the whole history: counting every transfer by state (the {@code transfer_summary}
- * view psql users query) took a parallel scan of the table every 10 s, which showed as a latency
- * spike every 10 s in the benchmark once the tables held a few hundred thousand rows. How many
- * transfers finished is a counter ({@code natsbank_transfer_outcome_seconds_count},
- * {@code natsbank_decisions_total}), not a gauge. A background thread
- * reads them every {@code interval}, one statement at a time, bounded by a query timeout; a scrape only
- * copies the last values, so it never waits for the database. Until the first read, the gauges are
- * NaN; after a failed read they keep the last values, {@code natsbank_state_refresh_failures_total}
- * counts the failure and {@code natsbank_state_age_seconds} grows.
+ * Gauges of what a participant still has to finish, read from its database: the producer's unfinished
+ * transfers by state, the consumer's unconfirmed decisions, and the age of the oldest. Only those rows
+ * are read, through the partial indexes the re-send scans use (the read turns whole-table and parallel
+ * scans off, {@link #BY_INDEX_SQL}), so a refresh costs what is in flight and not the whole history:
+ * counting every transfer by state (the {@code transfer_summary} view psql users query) took a parallel
+ * scan of the table every 10 s, which showed as a latency spike every 10 s in the benchmark once the
+ * tables held a few hundred thousand rows. How many transfers finished is a counter
+ * ({@code natsbank_transfer_outcome_seconds_count}, {@code natsbank_decisions_total}), not a gauge. A
+ * background thread reads them every {@code interval}, one query in a transaction of its own, bounded by
+ * a query timeout; a scrape only copies the last values, so it never waits for the database. Until the
+ * first read, the gauges are NaN; after a failed read they keep the last values,
+ * {@code natsbank_state_refresh_failures_total} counts the failure and
+ * {@code natsbank_state_age_seconds} grows.
  */
 final class StateGauges implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StateGauges.class);
@@ -43,6 +45,17 @@ final class StateGauges implements AutoCloseable {
       + " FROM transfers WHERE " + PgProducerStore.UNFINISHED + " GROUP BY status";
   static final String CONSUMER_QUERY = "SELECT decision, count(*), extract(epoch FROM now() - min(decided_at))"
       + " FROM postings WHERE " + PgConsumerStore.UNCONFIRMED + " GROUP BY decision";
+  /**
+   * Both reads run with these, local to their transaction. Each has a partial index of exactly its
+   * rows, but without statistics (a new participant, or no autovacuum yet) the planner guesses that
+   * half of a boolean column's rows match, and the consumer's partial index holds an entry for every
+   * posting confirmed since the last vacuum (the confirming update is not HOT): measured on a
+   * benchmark's consumer after 490,000 transfers, the read was a parallel scan of the whole table
+   * (19,660 pages, two workers started, 45 ms) where the partial index reads 760 pages in 0.7-4.2
+   * ms; on two busy cores that burst every 10 s was a slow second in the open loop (StateGaugesPlanTest,
+   * docs/performance.md item 26).
+   */
+  static final String BY_INDEX_SQL = "SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0";
   private static final String IN_FLIGHT = "in_flight";
   private static final String OLDEST_AGE = "oldest_age";
 
@@ -140,25 +153,32 @@ final class StateGauges implements AutoCloseable {
   }
 
   /** One read of the unfinished rows: counts by state or decision, their total, and the oldest age. */
-  private Map<String, Double> read() throws SQLException {
+  Map<String, Double> read() throws SQLException {
     boolean producer = role == Database.Role.PRODUCER;
     Map<String, Double> read = new HashMap<>();
     (producer ? PRODUCER_STATES : DECISIONS).forEach(key -> read.put(key, 0.0));
     double inFlight = 0;
     double oldestAge = 0;
     try (Connection connection = dataSource.getConnection()) {
-      connection.setAutoCommit(true);
-      try (PreparedStatement statement = connection.prepareStatement(producer ? PRODUCER_QUERY : CONSUMER_QUERY)) {
-        statement.setQueryTimeout(queryTimeoutSeconds);
-        try (ResultSet rows = statement.executeQuery()) {
-          while (rows.next()) {
-            String key = rows.getString(1);
-            double count = rows.getLong(2);
-            read.put(key, count);
-            inFlight += count;
-            oldestAge = Math.max(oldestAge, rows.getDouble(3));
+      connection.setAutoCommit(false);
+      try {
+        try (Statement settings = connection.createStatement()) {
+          settings.execute(BY_INDEX_SQL);
+        }
+        try (PreparedStatement statement = connection.prepareStatement(producer ? PRODUCER_QUERY : CONSUMER_QUERY)) {
+          statement.setQueryTimeout(queryTimeoutSeconds);
+          try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+              String key = rows.getString(1);
+              double count = rows.getLong(2);
+              read.put(key, count);
+              inFlight += count;
+              oldestAge = Math.max(oldestAge, rows.getDouble(3));
+            }
           }
         }
+      } finally {
+        connection.rollback(); // it only read; the settings end with it
       }
     }
     read.put(IN_FLIGHT, inFlight);

@@ -51,11 +51,12 @@ final class StateGauges implements AutoCloseable {
    * half of a boolean column's rows match, and the consumer's partial index holds an entry for every
    * posting confirmed since the last vacuum (the confirming update is not HOT): measured on a
    * benchmark's consumer after 490,000 transfers, the read was a parallel scan of the whole table
-   * (19,660 pages, two workers started, 45 ms) where the partial index reads 760 pages in 0.7-4.2
-   * ms; on two busy cores that burst every 10 s was a slow second in the open loop (StateGaugesPlanTest,
-   * docs/performance.md item 26).
+   * (19,660 pages, two workers started, 45 ms) where the partial index reads 760 pages in
+   * 0.7-4.2 ms; on two busy cores that burst every 10 s was a slow second in the open loop
+   * (StateGaugesPlanTest, docs/performance.md item 26).
    */
-  static final String BY_INDEX_SQL = "SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0";
+  static final String BY_INDEX_SQL =
+      "SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0";
   private static final String IN_FLIGHT = "in_flight";
   private static final String OLDEST_AGE = "oldest_age";
 

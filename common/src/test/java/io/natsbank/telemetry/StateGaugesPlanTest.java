@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.natsbank.store.pg.Database;
+import io.natsbank.store.pg.DatabaseSettings;
 import io.natsbank.testing.Jdbc;
 import io.natsbank.testing.TestDatabase;
 import io.natsbank.testing.TestDatabases;
@@ -28,7 +29,11 @@ class StateGaugesPlanTest {
   @Test
   void theConsumersReadFindsTheUnconfirmedByIndexInAnUnanalyzedTableOfFinishedRows() throws SQLException {
     try (TestDatabase database = TestDatabases.create(Database.Role.CONSUMER)) {
-      DataSource pool = database.dataSource();
+      // one connection for everything, so that the statistics it flushes on demand are all there are
+      // (another backend's wait up to a second before they are shared)
+      DataSource pool = database.openPool("one", new DatabaseSettings(database.settings().jdbcUrl(),
+          database.settings().user(), database.settings().password(), 1, database.statementTimeoutMillis(),
+          database.settings().connectionTimeoutMillis()));
       // as the consumer writes them: each decision inserted unconfirmed (so into the partial index of
       // what is due), then confirmed by an update that leaves its index entry behind until a vacuum
       Jdbc.execute(pool, "INSERT INTO postings (id, producer, consumer, payer, payee, amount, currency, decision,"
@@ -54,7 +59,7 @@ class StateGaugesPlanTest {
     }
   }
 
-  /** Sequential scans of {@code postings} so far (parallel ones included), once the statistics are flushed. */
+  /** Sequential scans of {@code postings} so far (parallel ones included), this connection's flushed first. */
   private static long sequentialScans(DataSource pool) throws SQLException {
     try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
       connection.setAutoCommit(true);

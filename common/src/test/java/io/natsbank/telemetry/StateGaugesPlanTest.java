@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.natsbank.store.pg.Database;
-import io.natsbank.store.pg.DatabaseSettings;
 import io.natsbank.testing.Jdbc;
 import io.natsbank.testing.TestDatabase;
 import io.natsbank.testing.TestDatabases;
@@ -31,9 +30,7 @@ class StateGaugesPlanTest {
     try (TestDatabase database = TestDatabases.create(Database.Role.CONSUMER)) {
       // one connection for everything, so that the statistics it flushes on demand are all there are
       // (another backend's wait up to a second before they are shared)
-      DataSource pool = database.openPool("one", new DatabaseSettings(database.settings().jdbcUrl(),
-          database.settings().user(), database.settings().password(), 1, database.statementTimeoutMillis(),
-          database.settings().connectionTimeoutMillis()));
+      DataSource pool = database.openSingleConnectionPool("one");
       // as the consumer writes them: each decision inserted unconfirmed (so into the partial index of
       // what is due), then confirmed by an update that leaves its index entry behind until a vacuum
       Jdbc.execute(pool, "INSERT INTO postings (id, producer, consumer, payer, payee, amount, currency, decision,"

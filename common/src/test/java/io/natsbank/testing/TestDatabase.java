@@ -54,6 +54,15 @@ public final class TestDatabase implements AutoCloseable {
     return pool;
   }
 
+  /**
+   * A pool of one connection, so that every statement through it runs on one backend: a test that
+   * reads the statistics can flush that backend's on demand and know they are all there.
+   */
+  public synchronized HikariDataSource openSingleConnectionPool(String poolName) {
+    return openPool(poolName, new DatabaseSettings(settings.jdbcUrl(), settings.user(), settings.password(), 1,
+        settings.statementTimeoutMillis(), settings.connectionTimeoutMillis()));
+  }
+
   @Override
   public synchronized void close() {
     try {

@@ -33,9 +33,7 @@ class TransactionPlansTest {
   void aLookupPlannedWhileTheTableWasSmallKeepsUsingTheIndexAsTheTableGrows() throws SQLException {
     try (TestDatabase database = TestDatabases.create(Database.Role.PRODUCER)) {
       // one connection, so that every transaction runs on the session whose prepared statements we read
-      HikariDataSource pool = database.openPool("one", new DatabaseSettings(database.settings().jdbcUrl(),
-          database.settings().user(), database.settings().password(), 1, database.statementTimeoutMillis(),
-          database.settings().connectionTimeoutMillis()));
+      HikariDataSource pool = database.openSingleConnectionPool("one");
       PgProducerStore store = new PgProducerStore(pool, database.statementTimeoutMillis());
       List<UUID> ids = new ArrayList<>();
       for (int i = 0; i < 100; i++) {

@@ -20,10 +20,12 @@ import org.junit.jupiter.api.Test;
 /**
  * A read of the state gauges costs what is in flight, not the table's history: on a table of many
  * finished rows that has never been analyzed (a new participant, or no autovacuum yet), the planner
- * guesses that half the postings are unconfirmed and scans them all, in parallel, every refresh.
+ * guesses that half the postings are unconfirmed and scans them all every refresh (in parallel, on a
+ * benchmark's table).
  */
 class StateGaugesPlanTest {
-  private static final int FINISHED = 60_000;
+  /** Postings written; all but three end confirmed. */
+  private static final int POSTINGS = 60_000;
 
   @Test
   void theConsumersReadFindsTheUnconfirmedByIndexInAnUnanalyzedTableOfFinishedRows() throws SQLException {
@@ -38,7 +40,7 @@ class StateGaugesPlanTest {
           + " SELECT gen_random_uuid(), 'bank-a', 'bank-b', 'alice', 'payee-1', 1.00, 'EUR',"
           + " CASE WHEN i % 10 = 0 THEN 'REJECTED' ELSE 'OK' END,"
           + " CASE WHEN i % 10 = 0 THEN 'UNKNOWN_ACCOUNT' END, NULL,"
-          + " false, 1, now(), now() - interval '5 seconds', NULL FROM generate_series(1, ?) i", FINISHED);
+          + " false, 1, now(), now() - interval '5 seconds', NULL FROM generate_series(1, ?) i", POSTINGS);
       Jdbc.execute(pool, "UPDATE postings SET confirmed = true, confirmed_at = now()"
           + " WHERE id NOT IN (SELECT id FROM postings WHERE decision = 'OK' LIMIT 2)"
           + " AND id NOT IN (SELECT id FROM postings WHERE decision = 'REJECTED' LIMIT 1)");

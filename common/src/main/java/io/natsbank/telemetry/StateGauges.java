@@ -46,14 +46,16 @@ final class StateGauges implements AutoCloseable {
   static final String CONSUMER_QUERY = "SELECT decision, count(*), extract(epoch FROM now() - min(decided_at))"
       + " FROM postings WHERE " + PgConsumerStore.UNCONFIRMED + " GROUP BY decision";
   /**
-   * Both reads run with these, local to their transaction. Each has a partial index of exactly its
-   * rows, but without statistics (a new participant, or no autovacuum yet) the planner guesses that
-   * half of a boolean column's rows match, and the consumer's partial index holds an entry for every
-   * posting confirmed since the last vacuum (the confirming update is not HOT): measured on a
+   * Both reads run with these, local to their transaction (store transactions turn sequential scans off
+   * the same way, PgTransactions.PLANNER_SQL; these reads keep the session's custom plans, and also
+   * turn parallel workers off, which a scan of a few rows never needs). Each has a partial index of
+   * exactly its rows, but without statistics (a new participant, or no autovacuum yet) the planner
+   * guesses that half of a boolean column's rows match, and the consumer's partial index holds an entry
+   * for every posting confirmed since the last vacuum (the confirming update is not HOT): measured on a
    * benchmark's consumer after 490,000 transfers, the read was a parallel scan of the whole table
-   * (19,660 pages, two workers started, 45 ms) where the partial index reads 760 pages in
-   * 0.7-4.2 ms; on two busy cores that burst every 10 s was a slow second in the open loop
-   * (StateGaugesPlanTest, docs/performance.md item 26).
+   * (19,660 pages, two workers started, 45 ms) where the partial index reads 760 pages in 0.7-4.2 ms;
+   * on two busy cores that burst every 10 s was a slow second in the open loop (StateGaugesPlanTest,
+   * docs/performance.md item 26).
    */
   static final String BY_INDEX_SQL =
       "SET LOCAL enable_seqscan = off; SET LOCAL max_parallel_workers_per_gather = 0";
